@@ -1,0 +1,46 @@
+/*
+ * limits.h -- every bound on input, in one place.
+ *
+ * Each value here is the compiled-in default; the ones marked (config) can be
+ * changed at run time through the configuration (see config.h), which copies
+ * them into a struct limits.  Code checks a bound before it does arithmetic
+ * or allocates, and answers a clear 4xx when one is exceeded.
+ */
+#ifndef ABUSEDESK_LIMITS_H
+#define ABUSEDESK_LIMITS_H
+
+/* HTTP */
+#define LIMIT_BODY_BYTES          (16u * 1024 * 1024) /* (config) JSON/form body; a 100 000-IP report is ~5 MiB */
+#define LIMIT_BODY_BYTES_INFLIGHT (64u * 1024 * 1024) /* (config) all bodies being received at once */
+#define LIMIT_CONNECTIONS         1024u               /* (config) open connections overall */
+#define LIMIT_CONNECTIONS_PER_IP  64u                 /* (config) open connections from one address */
+#define LIMIT_IDLE_SECONDS        15u                 /* (config) idle connection timeout */
+#define LIMIT_HEADER_BYTES        (32u * 1024)        /* request line + headers, per connection (MHD memory limit) */
+#define LIMIT_PATH_BYTES          2048u               /* request path */
+
+/* JSON */
+#define LIMIT_JSON_DEPTH          8u     /* nesting: report -> list -> item is 3 */
+#define LIMIT_JSON_PROPS          64u    /* properties in one JSON object */
+#define LIMIT_KEY_CHARS           128u   /* a property name */
+
+/* Fields (characters = Unicode code points; from taxonomy.md) */
+#define LIMIT_NAME_CHARS          200u
+#define LIMIT_EMAIL_CHARS         254u
+#define LIMIT_EMAIL_LOCAL_CHARS   64u
+#define LIMIT_ORG_CHARS           200u
+#define LIMIT_PHONE_CHARS         40u
+#define LIMIT_REPORTER_NOTES_CHARS 2000u
+#define LIMIT_REPORT_NOTES_CHARS  10000u
+#define LIMIT_URL_CHARS           8192u
+#define LIMIT_IP_CHARS            64u
+#define LIMIT_TAXON_CHARS         200u   /* threat/incident/attack names */
+#define LIMIT_SHORT_CHARS         64u    /* date, time, timeZone, severity, port as string */
+#define LIMIT_SOURCE_CHARS        200u   /* "source", accepted and ignored */
+
+/* Validation answers */
+#define LIMIT_ERROR_PATHS         1000u  /* distinct error keys reported in one answer */
+
+/* Time */
+#define LIMIT_FUTURE_SECONDS      (24 * 3600) /* incident may be at most this far after receipt */
+
+#endif
