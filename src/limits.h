@@ -17,6 +17,8 @@
 #define LIMIT_IDLE_SECONDS        15u                 /* (config) idle connection timeout */
 #define LIMIT_HEADER_BYTES        (32u * 1024)        /* request line + headers, per connection (MHD memory limit) */
 #define LIMIT_PATH_BYTES          2048u               /* request path */
+#define LIMIT_BODY_DISCARD        (1u * 1024 * 1024)  /* body bytes read and dropped after a refusal before the connection is cut */
+#define LIMIT_REPLY_HEADERS       8u                  /* extra headers one reply may carry */
 
 /* JSON */
 #define LIMIT_JSON_DEPTH          8u     /* nesting: report -> list -> item is 3 */

@@ -1,0 +1,347 @@
+/*
+ * abuse.c -- the Report Abuse API v2.0: POST /report/v2.0/abuse takes a
+ * report, GET /report/v2.0/abuse/{caseId} tells its status to whoever holds
+ * its tracking token.
+ *
+ * POST is thin: body -> cJSON (strict JSON, or form fields into the same
+ * shape) -> validate (core) -> store -> answer.  A test submission is
+ * answered as soon as it is valid and never reaches the store.  A real one
+ * suspends the request until the store's writer has committed and fsync'd
+ * it (store.h): the 200 is sent only then, so an acknowledged report is a
+ * kept report.
+ */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/verrors.h"
+#include "ids.h"
+#include "limits.h"
+#include "util/form.h"
+#include "util/jsonbody.h"
+#include "util/xalloc.h"
+
+#define PROBLEM_VALIDATION "/report/developer#validation-errors"
+
+typedef struct submission {
+	http_request *req;
+	app *a;
+	report r;
+	char *report_text;
+	store_indicator *ind;
+	size_t n_ind;
+	char case_id[IDS_UUID_TEXT];
+	char token[IDS_TOKEN_TEXT];
+	uint8_t hash[IDS_HASH_BYTES];
+	store_report sr;
+} submission;
+
+static void
+format_ms(int64_t ms, char *out, size_t outlen)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+/* A 400 whose errors object has one path and message. */
+static void
+reply_body_error(http_request *req, const char *path, const char *message)
+{
+	cJSON *extra = cJSON_CreateObject();
+	cJSON *errors = cJSON_AddObjectToObject(extra, "errors");
+	const char *msgs[1] = {message};
+	char line[400];
+
+	cJSON_AddItemToObject(errors, path, cJSON_CreateStringArray(msgs, 1));
+	cJSON_AddStringToObject(extra, "type", PROBLEM_VALIDATION);
+	snprintf(line, sizeof(line), "The report has 1 problem: %s.", path);
+	http_reply_problem(req, 400, "The report is not valid", line, extra);
+}
+
+/* Parse the body into a cJSON object; NULL after replying with the problem. */
+static cJSON *
+parse_body(http_request *req)
+{
+	size_t len;
+	const char *body = http_body(req, &len);
+	cJSON *out = NULL;
+
+	if (http_body_type(req) == HTTP_BODY_FORM) {
+		form_limits fl = {len / 2 + 1, len / 8 + 1, LIMIT_KEY_CHARS * 4};
+		form_error fe;
+
+		if (form_parse(body, len, &fl, &out, &fe) < 0) {
+			reply_body_error(req, fe.key[0] ? fe.key : "body", fe.message);
+			return NULL;
+		}
+		return out;
+	}
+	{
+		jsonbody_limits jl = {LIMIT_JSON_DEPTH, LIMIT_JSON_PROPS};
+		jsonbody_error je;
+
+		if (jsonbody_parse(body, len, &jl, &out, &je) < 0) {
+			if (je.kind == JSONBODY_NOMEM) {
+				http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
+				return NULL;
+			}
+			reply_body_error(req, je.path[0] ? je.path : "body", je.message);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static void
+reply_invalid(http_request *req, verrors *e)
+{
+	cJSON *extra = cJSON_CreateObject();
+	cJSON *allowed = verrors_allowed_json(e);
+	char line[512];
+
+	verrors_summary(e, line, sizeof(line));
+	cJSON_AddStringToObject(extra, "type", PROBLEM_VALIDATION);
+	cJSON_AddItemToObject(extra, "errors", verrors_errors_json(e));
+	if (allowed != NULL)
+		cJSON_AddItemToObject(extra, "allowed", allowed);
+	http_reply_problem(req, 400, "The report is not valid", line, extra);
+}
+
+static void
+reply_test(http_request *req, const report *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "code", "OK");
+	cJSON_AddStringToObject(o, "message", "Test Successful: the report is valid. It was not stored.");
+	cJSON_AddBoolToObject(o, "testSubmission", 1);
+	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)r->duplicates_merged);
+	cJSON_AddItemToObject(o, "report", report_to_json(r));
+	http_reply_json(req, 200, o);
+}
+
+static void
+add_ind(submission *s, enum store_kind k, enum store_role role, const char *v, int port,
+    const char *host, long item)
+{
+	if (v == NULL)
+		return;
+	s->ind[s->n_ind++] = (store_indicator){k, role, v, port, host, item};
+}
+
+/* The report's indicators as store rows (borrowing the report's strings). */
+static void
+collect_indicators(submission *s)
+{
+	const report *r = &s->r;
+
+	s->ind = xcalloc(4 + 2 * r->n_ips + 2 * r->n_urls, sizeof(store_indicator));
+	add_ind(s, STORE_KIND_IP, STORE_ROLE_SOURCE, r->source_ip, r->source_port, NULL, -1);
+	add_ind(s, STORE_KIND_IP, STORE_ROLE_DESTINATION, r->destination_ip, r->destination_port, NULL, -1);
+	add_ind(s, STORE_KIND_URL, STORE_ROLE_SOURCE, r->source_url, 0, r->source_host, -1);
+	add_ind(s, STORE_KIND_URL, STORE_ROLE_DESTINATION, r->destination_url, 0, r->destination_host, -1);
+	for (size_t i = 0; i < r->n_ips; i++) {
+		add_ind(s, STORE_KIND_IP, STORE_ROLE_SOURCE, r->ips[i].source_ip, r->ips[i].source_port, NULL, (long)i);
+		add_ind(s, STORE_KIND_IP, STORE_ROLE_DESTINATION, r->ips[i].destination_ip,
+		    r->ips[i].destination_port, NULL, (long)i);
+	}
+	for (size_t i = 0; i < r->n_urls; i++) {
+		add_ind(s, STORE_KIND_URL, STORE_ROLE_SOURCE, r->urls[i].source_url, 0, r->urls[i].source_host, (long)i);
+		add_ind(s, STORE_KIND_URL, STORE_ROLE_DESTINATION, r->urls[i].destination_url, 0,
+		    r->urls[i].destination_host, (long)i);
+	}
+}
+
+static void
+submission_free(void *arg)
+{
+	submission *s = arg;
+
+	report_cleanup(&s->r);
+	free(s->report_text);
+	free(s->ind);
+	free(s);
+}
+
+/* Runs on the store's writer thread once the report is committed (or not). */
+static void
+stored(void *arg, int rc)
+{
+	submission *s = arg;
+	char when[64], url[80];
+	cJSON *o;
+
+	if (rc != STORE_OK) {
+		http_add_header(s->req, "Retry-After", "5");
+		http_reply_problem(s->req, 503, "Report not stored",
+		    "The report could not be stored just now and was NOT received; send it again shortly.", NULL);
+		http_resume(s->req);
+		return;
+	}
+	format_ms(s->sr.received_ms, when, sizeof(when));
+	snprintf(url, sizeof(url), "/report/v2.0/abuse/%s", s->case_id);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", "OK");
+	cJSON_AddStringToObject(o, "message", s->case_id);
+	cJSON_AddStringToObject(o, "caseId", s->case_id);
+	cJSON_AddStringToObject(o, "trackingToken", s->token);
+	cJSON_AddStringToObject(o, "statusUrl", url);
+	cJSON_AddStringToObject(o, "receivedAt", when);
+	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)s->r.duplicates_merged);
+	cJSON_AddItemToObject(o, "report", cJSON_CreateRaw(s->report_text));
+	http_reply_json(s->req, 200, o);
+	http_resume(s->req);
+}
+
+static void
+fill_store_report(submission *s, size_t raw_len, const char *raw)
+{
+	store_report *sr = &s->sr;
+
+	sr->case_id = s->case_id;
+	sr->token_hash = s->hash;
+	sr->received_ms = http_received_ms(s->req);
+	sr->channel = s->r.channel;
+	sr->threat_type = s->r.threat_type;
+	sr->incident_type = s->r.incident_type;
+	sr->attack_method = s->r.attack_method;
+	sr->reporter_email = s->r.reporter_email;
+	sr->reporter_name = s->r.reporter_name;
+	sr->anonymize = s->r.anonymize;
+	sr->incident_epoch = s->r.incident_epoch;
+	sr->incident_time_given = s->r.incident_time_given;
+	sr->report_json = s->report_text;
+	sr->raw_body = raw;
+	sr->raw_len = raw_len;
+	sr->raw_content_type = http_content_type(s->req);
+	sr->indicators = s->ind;
+	sr->n_indicators = s->n_ind;
+}
+
+/* Hand a valid report to the store; the reply comes from stored(). */
+static void
+submit(http_request *req, app *a, submission *s)
+{
+	cJSON *json = report_to_json(&s->r);
+	size_t raw_len;
+	const char *raw = http_body(req, &raw_len);
+	int rc;
+
+	s->report_text = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
+	cJSON_Delete(json);
+	if (s->report_text == NULL) {
+		http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
+		return;
+	}
+	ids_uuid7(http_received_ms(req), s->case_id);
+	ids_token(s->token, s->hash);
+	collect_indicators(s);
+	fill_store_report(s, raw_len, raw);
+	http_suspend(req);
+	rc = store_submit(a->st, &s->sr, stored, s);
+	if (rc != STORE_OK) {
+		http_add_header(req, "Retry-After", "2");
+		http_reply_problem(req, 503, "Server busy", rc == STORE_BUSY ?
+		    "Too many reports are waiting to be stored; the report was NOT received. Send it again shortly." :
+		    "The service is shutting down; the report was NOT received. Send it again shortly.", NULL);
+		http_resume(req);
+	}
+}
+
+static void
+post_abuse(http_request *req)
+{
+	app *a = http_app(req);
+	vcontext ctx = {a->tax, &a->scope, http_received_ms(req) / 1000, VALIDATE_CHANNEL_API};
+	submission *s;
+	verrors *e;
+	cJSON *body = parse_body(req);
+
+	if (body == NULL)
+		return;
+	s = xcalloc(1, sizeof(*s));
+	s->req = req;
+	s->a = a;
+	http_on_complete(req, submission_free, s);
+	e = verrors_new();
+	if (validate_report(&ctx, body, &s->r, e) < 0)
+		reply_invalid(req, e);
+	else if (s->r.test)
+		reply_test(req, &s->r);
+	else
+		submit(req, a, s);
+	verrors_free(e);
+	cJSON_Delete(body);
+}
+
+/* Every "not yours or not there" answer is this same 404. */
+static void
+reply_no_case(http_request *req)
+{
+	http_reply_problem(req, 404, "Not found",
+	    "There is no report with this case id and tracking token.", NULL);
+}
+
+static void
+get_status(http_request *req)
+{
+	app *a = http_app(req);
+	const char *id = http_path_rest(req);
+	const char *token = http_header(req, "X-Tracking-Token");
+	uint8_t hash[IDS_HASH_BYTES];
+	store_status st;
+	char when[64];
+	cJSON *o;
+	int rc;
+
+	if (token == NULL)
+		token = http_query(req, "token");
+	if (token == NULL || !ids_uuid_valid(id)) {
+		reply_no_case(req);
+		return;
+	}
+	ids_token_hash(token, hash);
+	rc = store_get_status(a->st, id, hash, &st);
+	if (rc == STORE_NOTFOUND) {
+		reply_no_case(req);
+		return;
+	}
+	if (rc != STORE_OK) {
+		http_add_header(req, "Retry-After", "5");
+		http_reply_problem(req, 503, "Unavailable", "The report store cannot be read just now.", NULL);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "caseId", st.case_id);
+	cJSON_AddStringToObject(o, "status", st.status);
+	format_ms(st.received_ms, when, sizeof(when));
+	cJSON_AddStringToObject(o, "receivedAt", when);
+	format_ms(st.updated_ms, when, sizeof(when));
+	cJSON_AddStringToObject(o, "updatedAt", when);
+	cJSON_AddStringToObject(o, "threatType", st.threat_type);
+	cJSON_AddStringToObject(o, "incidentType", st.incident_type);
+	if (st.attack_method[0] != '\0')
+		cJSON_AddStringToObject(o, "attackMethod", st.attack_method);
+	cJSON_AddNumberToObject(o, "indicatorCount", (double)st.n_indicators);
+	http_reply_json(req, 200, o);
+}
+
+static const http_route routes[] = {
+	{"POST", "/report/v2.0/abuse", 0, post_abuse, 0, HTTP_BODY_JSON | HTTP_BODY_FORM,
+	 "application/json or application/x-www-form-urlencoded"},
+	{"GET", "/report/v2.0/abuse/", 1, get_status, 0, 0, NULL},
+};
+
+const http_route *
+api_abuse_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
