@@ -79,9 +79,9 @@ typedef struct store_status {
 	char status[32];           /* "received", later "triaged", "closed"... */
 	int64_t received_ms;
 	int64_t updated_ms;
-	char threat_type[201];
-	char incident_type[201];
-	char attack_method[201];   /* "" when none */
+	char threat_type[4 * 200 + 1];   /* names are at most 200 characters of UTF-8 */
+	char incident_type[4 * 200 + 1];
+	char attack_method[4 * 200 + 1]; /* "" when none */
 	size_t n_indicators;
 } store_status;
 
