@@ -20,6 +20,7 @@
 #include "log.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "web/web.h"
 
 extern char **environ;
 extern const unsigned char embedded_taxonomy[];
@@ -161,7 +162,8 @@ load_taxonomy(const config *c, taxonomy **out)
 static size_t
 build_routes(http_route *out)
 {
-	const http_route *(*const tables[])(size_t *) = {api_abuse_routes, api_taxonomy_routes, api_health_routes};
+	const http_route *(*const tables[])(size_t *) = {api_abuse_routes, api_taxonomy_routes, api_health_routes,
+	    web_static_routes};
 	size_t n = 0;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {

@@ -215,8 +215,10 @@ http_reply_problem(http_request *req, unsigned status, const char *title,
 		while (extra != NULL && extra->child != NULL) {
 			cJSON *it = cJSON_DetachItemViaPointer(extra, extra->child);
 
-			cJSON_DeleteItemFromObjectCaseSensitive(p, it->string);
-			cJSON_AddItemToObject(p, it->string, it);
+			if (cJSON_GetObjectItemCaseSensitive(p, it->string) != NULL)
+				cJSON_ReplaceItemInObjectCaseSensitive(p, it->string, it);
+			else
+				cJSON_AddItemToObject(p, it->string, it);
 		}
 	}
 	cJSON_Delete(extra);

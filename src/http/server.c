@@ -359,6 +359,7 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	srv->opt = *opt;
 	atomic_init(&srv->inflight, 0);
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads ? opt->threads : 2),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
@@ -366,7 +367,6 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->idle_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES * 2,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
