@@ -8,7 +8,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-asan
 NODE_TESTS  = tests/e2e/*.test.mjs
 
-.PHONY: all build run test test-unit test-e2e test-asan deps deps-test clean
+.PHONY: all build run test test-unit test-e2e test-asan deps deps-test npm clean
 
 all: build
 
@@ -18,13 +18,21 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
-$(BUILD)/build.ninja:
+# npm packages (package-lock.json): the developer page's API renderer is
+# embedded from them at build time; the tests use the others.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.package-lock.json
+
+$(BUILD)/build.ninja: node_modules/.package-lock.json
 	meson setup $(BUILD) --buildtype=debugoptimized
 
-$(BUILD_SAN)/build.ninja:
+$(BUILD_SAN)/build.ninja: node_modules/.package-lock.json
 	meson setup $(BUILD_SAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-build: deps $(BUILD)/build.ninja
+build: deps npm $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
@@ -51,4 +59,4 @@ test-asan: $(BUILD_SAN)/build.ninja
 		ABUSEDESK_BIN=$(BUILD_SAN)/abusedesk ABUSEDESK_SANITIZED=1 node --test $(NODE_TESTS)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) node_modules

@@ -8,8 +8,8 @@
 # prints the exact command to run and fails.
 set -eu
 
-build_pkgs="gcc make pkg-config meson ninja-build libmicrohttpd-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev libmagic-dev"
-test_pkgs="libcmocka-dev nodejs sqlite3"
+build_pkgs="gcc make pkg-config meson ninja-build libmicrohttpd-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev libmagic-dev nodejs npm"
+test_pkgs="libcmocka-dev sqlite3 chromium"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
@@ -23,7 +23,11 @@ for p in $want; do
 	if [ "$p" = libcurl4-openssl-dev ] && pkg-config --exists libcurl 2>/dev/null; then
 		continue
 	fi
+	# node and npm may come from elsewhere than Debian (e.g. NodeSource): any will do
 	if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then
+		continue
+	fi
+	if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
 		continue
 	fi
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
