@@ -11,7 +11,7 @@
 
 #include "core/url.h"
 #include "http/http.h"
-#include "limits.h"
+#include "bounds.h"
 #include "util/xalloc.h"
 
 enum setting_type { ST_STRING, ST_SIZE, ST_UINT, ST_BOOL };

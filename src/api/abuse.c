@@ -19,7 +19,7 @@
 
 #include "core/verrors.h"
 #include "ids.h"
-#include "limits.h"
+#include "bounds.h"
 #include "util/form.h"
 #include "util/jsonbody.h"
 #include "util/xalloc.h"

@@ -24,7 +24,7 @@
 #include "email.h"
 
 #include "ipaddr.h"
-#include "limits.h"
+#include "bounds.h"
 #include "url.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"

@@ -3,14 +3,14 @@
  *
  * Order matters: it is the order of the normalized report, of the OpenAPI
  * properties and of the developer page's table.  Lengths are from
- * taxonomy.md and limits.h.
+ * taxonomy.md and bounds.h.
  */
 #include "core/fields.h"
 
 #include <string.h>
 #include <strings.h>
 
-#include "limits.h"
+#include "bounds.h"
 
 #define STR "string"
 

@@ -38,7 +38,7 @@
  */
 #include "ipaddr.h"
 
-#include "limits.h"
+#include "bounds.h"
 
 #include <assert.h>
 #include <pthread.h>

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 

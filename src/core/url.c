@@ -30,7 +30,7 @@
  */
 #include "url.h"
 
-#include "limits.h"
+#include "bounds.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 

@@ -21,7 +21,7 @@
 #include "core/email.h"
 #include "core/fields.h"
 #include "core/url.h"
-#include "limits.h"
+#include "bounds.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"

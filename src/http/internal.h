@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 #include "http/http.h"
-#include "limits.h"
+#include "bounds.h"
 #include "util/buf.h"
 
 struct MHD_Connection;

@@ -32,7 +32,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "util/jsonbody.h"
 #include "util/xalloc.h"

@@ -42,7 +42,8 @@ grow(buf *b, size_t n)
 {
 	size_t need, cap;
 
-	if (n > b->max || b->len > b->max - n)
+	/* the last test keeps len + n + 1 from wrapping when max is SIZE_MAX */
+	if (n > b->max || b->len > b->max - n || b->len + n == (size_t)-1)
 		return -1;
 	need = b->len + n + 1;
 	if (need <= b->cap)
@@ -50,7 +51,8 @@ grow(buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
-	if (cap > b->max + 1)
+	/* not "cap > max + 1": max + 1 wraps to 0 when max is SIZE_MAX */
+	if (cap - 1 > b->max)
 		cap = b->max + 1;
 	b->ptr = xrealloc(b->ptr, cap);
 	b->cap = cap;

@@ -4,7 +4,7 @@
  * Allocations whose size the program chooses (structs, short strings, lists
  * already bounded by a limit) go through these and abort with a log line on
  * failure: there is no sensible recovery and a half-built object is worse.
- * Sizes driven by input are bounded (limits.h) before they reach here.  The
+ * Sizes driven by input are bounded (bounds.h) before they reach here.  The
  * store and JSON layers return errors instead, so fault tests can drive them.
  */
 #ifndef ABUSEDESK_XALLOC_H

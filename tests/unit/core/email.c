@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/email.h"
-#include "limits.h"
+#include "bounds.h"
 #include "util/utf8.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "core/url.h"
-#include "limits.h"
+#include "bounds.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

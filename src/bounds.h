@@ -1,13 +1,14 @@
 /*
- * limits.h -- every bound on input, in one place.
+ * bounds.h -- every bound on input, in one place (not "limits.h": that name
+ * would shadow the system header on our include path).
  *
  * Each value here is the compiled-in default; the ones marked (config) can be
  * changed at run time through the configuration (see config.h), which copies
  * them into a struct limits.  Code checks a bound before it does arithmetic
  * or allocates, and answers a clear 4xx when one is exceeded.
  */
-#ifndef ABUSEDESK_LIMITS_H
-#define ABUSEDESK_LIMITS_H
+#ifndef ABUSEDESK_BOUNDS_H
+#define ABUSEDESK_BOUNDS_H
 
 /* HTTP */
 #define LIMIT_BODY_BYTES          (16u * 1024 * 1024) /* (config) JSON/form body; a 100 000-IP report is ~5 MiB */
