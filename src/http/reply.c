@@ -214,11 +214,14 @@ http_reply_problem(http_request *req, unsigned status, const char *title,
 		cJSON_AddStringToObject(p, "instance", instance);
 		while (extra != NULL && extra->child != NULL) {
 			cJSON *it = cJSON_DetachItemViaPointer(extra, extra->child);
+			char key[64];
 
-			if (cJSON_GetObjectItemCaseSensitive(p, it->string) != NULL)
-				cJSON_ReplaceItemInObjectCaseSensitive(p, it->string, it);
+			/* cJSON frees the item's old name before copying the new one: pass a copy */
+			snprintf(key, sizeof(key), "%s", it->string);
+			if (cJSON_GetObjectItemCaseSensitive(p, key) != NULL)
+				cJSON_ReplaceItemInObjectCaseSensitive(p, key, it);
 			else
-				cJSON_AddItemToObject(p, it->string, it);
+				cJSON_AddItemToObject(p, key, it);
 		}
 	}
 	cJSON_Delete(extra);

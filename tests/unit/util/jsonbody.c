@@ -509,7 +509,7 @@ first_repeat_in_the_body_is_reported(void **state)
 static void
 long_paths_are_cut_on_a_character_boundary(void **state)
 {
-	char name[600], body[1500];
+	char name[600], body[2000];
 	jsonbody_error err;
 	size_t i;
 
