@@ -1,0 +1,69 @@
+// The server-wide budget of body bytes being received at once (DESIGN §6:
+// memory stays bounded when several large bodies arrive together).  A body
+// that would take the server past max_inflight_bytes is answered 503 with
+// Retry-After; once the others are done, the same body is accepted.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+
+import { serverForFile } from './lib/fixture.mjs';
+import { ipReport, asTest } from './lib/reports.mjs';
+
+const srv = serverForFile({ args: ['--max-body-bytes', '600K', '--max-inflight-bytes', '1M'] });
+
+/** A body of about `size` bytes: a valid test report padded with notes. */
+function bigBody(size) {
+  const base = asTest(ipReport({ reportNotes: '' }));
+  const pad = size - JSON.stringify(base).length;
+  return Buffer.from(JSON.stringify({ ...base, reportNotes: 'x'.repeat(Math.max(0, Math.min(pad, 9000)))
+    , reporterNotes: undefined }) + ' '.repeat(Math.max(0, pad - 9000)));
+}
+
+/** Open a raw connection and send headers plus `first` bytes of body; resolves with the socket. */
+function startUpload(port, body, first) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.write(`POST /report/v2.0/abuse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      s.write(body.subarray(0, first));
+      resolve(s);
+    });
+    s.on('error', reject);
+    s.setTimeout(20_000, () => s.destroy(new Error('timeout')));
+  });
+}
+
+/** Send the rest and read the whole answer; resolves with { status, text }. */
+function finish(s, body, first) {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    s.setEncoding('utf8');
+    s.on('data', (d) => { data += d; });
+    s.on('end', () => resolve({ status: Number(data.split(' ')[1]), text: data }));
+    s.on('error', reject);
+    if (!s.destroyed && !s.writableEnded) s.end(body.subarray(first));
+  });
+}
+
+test('a_body_past_the_inflight_budget_yields_503_then_is_accepted_when_space_returns', async () => {
+  const body = bigBody(500 * 1024);
+  const half = 450 * 1024;
+  // Two uploads of ~450 KiB each hold ~900 KiB of the 1 MiB budget...
+  const a = await startUpload(srv.port, body, half);
+  const b = await startUpload(srv.port, body, half);
+  await new Promise((r) => setTimeout(r, 300));
+  // ...so a third cannot be taken in whole.
+  const c = await startUpload(srv.port, body, body.length);
+  const third = await finish(c, body, body.length);
+  assert.equal(third.status, 503, `third upload should be refused while the budget is taken:\n${third.text.slice(0, 400)}`);
+  assert.match(third.text, /Retry-After: \d+/i);
+  assert.match(third.text, /application\/problem\+json/);
+  const [ra, rb] = await Promise.all([finish(a, body, half), finish(b, body, half)]);
+  assert.equal(ra.status, 200, ra.text.slice(0, 400));
+  assert.equal(rb.status, 200, rb.text.slice(0, 400));
+  // The budget is given back: the same body now goes through.
+  const d = await startUpload(srv.port, body, body.length);
+  const again = await finish(d, body, body.length);
+  assert.equal(again.status, 200, again.text.slice(0, 400));
+});
