@@ -172,18 +172,21 @@ verrors_summary(const verrors *e, char *out, size_t outlen)
 	size_t total = verrors_count(e);
 	buf b;
 
+	/* One line that says it all, for clients that read only "message". */
 	buf_init(&b, outlen > 4 ? outlen - 4 : 0);
 	if (buf_printf(&b, "The report has %zu %s: ", total, total == 1 ? "problem" : "problems") < 0)
 		goto out;
 	for (size_t i = 0; i < e->n; i++) {
-		if (buf_printf(&b, "%s%s", i ? ", " : "", e->v[i].path) < 0) {
+		const char *first = e->v[i].n_msgs > 0 ? e->v[i].msgs[0] : "not valid";
+
+		if (buf_printf(&b, "%s%s: %s", i ? "; " : "", e->v[i].path, first) < 0) {
 			snprintf(out, outlen, "%s...", buf_str(&b));
 			buf_cleanup(&b);
 			return;
 		}
 	}
 	if (e->dropped > 0)
-		(void)buf_printf(&b, " and %zu more", e->dropped);
+		(void)buf_printf(&b, "; and %zu more", e->dropped);
 	(void)buf_putc(&b, '.');
 out:
 	snprintf(out, outlen, "%s", buf_str(&b));

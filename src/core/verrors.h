@@ -34,8 +34,9 @@ cJSON *verrors_errors_json(const verrors *e);
 /* {"path": ["value", ...], ...} or NULL when no path has allowed values; caller owns it. */
 cJSON *verrors_allowed_json(const verrors *e);
 /*
- * One line for "message": "The report has 3 problems: attackMethod, date, sourceIp."
- * into out (truncated with "..." when long).
+ * One line for "message", naming each path with its first message:
+ * "The report has 2 problems: date: '2021/01/15' is not ...; sourceIp: ..."
+ * into out (cut with "..." when longer than outlen).
  */
 void verrors_summary(const verrors *e, char *out, size_t outlen);
 
