@@ -25,6 +25,7 @@
 
 #include "ipaddr.h"
 #include "bounds.h"
+#include "util/why.h"
 #include "url.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -38,39 +39,6 @@
 #define LABEL_MAX 63
 #define EXAMPLE "an address looks like name@example.com"
 #define ATEXT_SPECIALS "!#$%&'*+-/=?^_`{|}~"
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write a reason into why (if any room) and return -1. */
-static int
-fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return -1;
-	va_start(ap, fmt);
-	(void)vsnprintf(why, whylen, fmt, ap); /* truncation is acceptable */
-	va_end(ap);
-	return -1;
-}
-
-/* The start of s fit to quote: at most EXCERPT_MAX bytes, cut between characters. */
-static const char *
-excerpt(const char *s, char buf[EXCERPT_MAX + 4])
-{
-	size_t n = strnlen(s, EXCERPT_MAX + 1);
-
-	if (n <= EXCERPT_MAX)
-		return s;
-	n = EXCERPT_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
 
 static int
 is_alnum(char c)
@@ -98,22 +66,22 @@ check_text(const char *s, const char *ex, char *why, size_t whylen)
 	size_t n = strlen(s), chars;
 
 	if (n == 0)
-		return fail(why, whylen, "the address is empty");
+		return why_fail(why, whylen, "the address is empty");
 	if (utf8_valid(s, n, NULL) < 0)
-		return fail(why, whylen, "the address is not valid UTF-8 text");
+		return why_fail(why, whylen, "the address is not valid UTF-8 text");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7F || (c == 0xC2 && (unsigned char)s[i + 1] <= 0x9F))
-			return fail(why, whylen, "the address has a control character");
+			return why_fail(why, whylen, "the address has a control character");
 	}
 	if (s[0] == '"')
-		return fail(why, whylen, "'%s' has quotes before the @, which are not "
+		return why_fail(why, whylen, "'%s' has quotes before the @, which are not "
 		    "accepted: " EXAMPLE, ex);
 	if (strchr(s, ' ') != NULL)
-		return fail(why, whylen, "'%s' has a space: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has a space: " EXAMPLE, ex);
 	chars = utf8_count(s, n);
 	if (chars > LIMIT_EMAIL_CHARS)
-		return fail(why, whylen, "'%s' is %zu characters long: an address "
+		return why_fail(why, whylen, "'%s' is %zu characters long: an address "
 		    "has at most %u", ex, chars, LIMIT_EMAIL_CHARS);
 	return 0;
 }
@@ -125,21 +93,21 @@ check_local(const char *s, size_t n, const char *ex, char *why, size_t whylen)
 	char c5[5];
 
 	if (n == 0)
-		return fail(why, whylen, "'%s' has nothing before the @: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has nothing before the @: " EXAMPLE, ex);
 	size_t chars = utf8_count(s, n); /* non-ASCII is refused below, but count it right */
 	if (chars > LIMIT_EMAIL_LOCAL_CHARS)
-		return fail(why, whylen, "'%s' has %zu characters before the @: at "
+		return why_fail(why, whylen, "'%s' has %zu characters before the @: at "
 		    "most %u are allowed", ex, chars, LIMIT_EMAIL_LOCAL_CHARS);
 	if (s[0] == '.')
-		return fail(why, whylen, "'%s' starts with a dot", ex);
+		return why_fail(why, whylen, "'%s' starts with a dot", ex);
 	if (s[n - 1] == '.')
-		return fail(why, whylen, "'%s' has a dot just before the @", ex);
+		return why_fail(why, whylen, "'%s' has a dot just before the @", ex);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '.' && s[i + 1] == '.')
-			return fail(why, whylen, "'%s' has two dots in a row before the @", ex);
+			return why_fail(why, whylen, "'%s' has two dots in a row before the @", ex);
 		if (s[i] == '.' || is_alnum(s[i]) || strchr(ATEXT_SPECIALS, s[i]) != NULL)
 			continue;
-		return fail(why, whylen, "'%s' has '%s' before the @, which is not "
+		return why_fail(why, whylen, "'%s' has '%s' before the @, which is not "
 		    "allowed there: use letters a-z, digits, dots and %s",
 		    ex, one_char(s + i, c5), ATEXT_SPECIALS);
 	}
@@ -154,19 +122,19 @@ check_domain_form(const char *d, const char *ex, char *why, size_t whylen)
 	size_t n = strlen(d);
 
 	if (n == 0)
-		return fail(why, whylen, "'%s' has nothing after the @: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has nothing after the @: " EXAMPLE, ex);
 	if (d[0] == '[' || ipaddr_parse(d, &ip, NULL, 0) == 0)
-		return fail(why, whylen, "'%s' has an IP address after the @: use a "
+		return why_fail(why, whylen, "'%s' has an IP address after the @: use a "
 		    "domain name, like name@example.com", ex);
 	if (d[0] == '.')
-		return fail(why, whylen, "'%s' has a dot just after the @", ex);
+		return why_fail(why, whylen, "'%s' has a dot just after the @", ex);
 	if (d[n - 1] == '.')
-		return fail(why, whylen, "'%s' ends with a dot", ex);
+		return why_fail(why, whylen, "'%s' ends with a dot", ex);
 	if (strstr(d, "..") != NULL)
-		return fail(why, whylen, "'%s' has two dots in a row in its domain", ex);
+		return why_fail(why, whylen, "'%s' has two dots in a row in its domain", ex);
 	for (; *d != '\0'; d++)
 		if ((unsigned char)*d < 0x80 && !is_alnum(*d) && *d != '-' && *d != '.')
-			return fail(why, whylen, "'%s' has '%c' in its domain: a domain "
+			return why_fail(why, whylen, "'%s' has '%c' in its domain: a domain "
 			    "has letters, digits, hyphens and dots", ex, *d);
 	return 0;
 }
@@ -178,22 +146,22 @@ check_label(const char *a, size_t n, int last, const char *ex, char *why, size_t
 	int digits_only = 1;
 
 	if (n == 0)
-		return fail(why, whylen, "'%s' has an empty part in its domain", ex);
+		return why_fail(why, whylen, "'%s' has an empty part in its domain", ex);
 	if (n > LABEL_MAX)
-		return fail(why, whylen, "'%s' has a part of its domain longer than "
+		return why_fail(why, whylen, "'%s' has a part of its domain longer than "
 		    "%d characters", ex, LABEL_MAX);
 	if (a[0] == '-' || a[n - 1] == '-')
-		return fail(why, whylen, "'%s' has a part of its domain that starts or "
+		return why_fail(why, whylen, "'%s' has a part of its domain that starts or "
 		    "ends with a hyphen ('%.*s')", ex, (int)n, a);
 	for (size_t i = 0; i < n; i++) {
 		if (!is_alnum(a[i]) && a[i] != '-')
-			return fail(why, whylen, "'%s' has '%c' in its domain: a domain "
+			return why_fail(why, whylen, "'%s' has '%c' in its domain: a domain "
 			    "has letters, digits, hyphens and dots", ex, a[i]);
 		if (a[i] < '0' || a[i] > '9')
 			digits_only = 0;
 	}
 	if (last && digits_only)
-		return fail(why, whylen, "'%s' has a domain ending in a number ('%.*s'): "
+		return why_fail(why, whylen, "'%s' has a domain ending in a number ('%.*s'): "
 		    "a domain ends in a name, like .com or .org", ex, (int)n, a);
 	return 0;
 }
@@ -205,7 +173,7 @@ check_domain_ascii(const char *a, const char *ex, char *why, size_t whylen)
 	const char *dot = strchr(a, '.');
 
 	if (dot == NULL)
-		return fail(why, whylen, "'%s' has no dot in its domain: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has no dot in its domain: " EXAMPLE, ex);
 	for (const char *p = a;; p = dot + 1) {
 		dot = strchr(p, '.');
 		size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
@@ -226,27 +194,27 @@ email_check(const char *s, char **normalized, char *why, size_t whylen)
 	int rc = -1;
 
 	if (s == NULL || *s == '\0')
-		return fail(why, whylen, "the address is empty");
-	ex = excerpt(s, exbuf);
+		return why_fail(why, whylen, "the address is empty");
+	ex = why_excerpt(s, EXCERPT_MAX, exbuf);
 	if (check_text(s, ex, why, whylen) < 0)
 		return -1;
 	if ((at = strchr(s, '@')) == NULL)
-		return fail(why, whylen, "'%s' has no @: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has no @: " EXAMPLE, ex);
 	local_len = (size_t)(at - s);
 	if (strchr(at + 1, '@') != NULL)
-		return fail(why, whylen, "'%s' has more than one @: " EXAMPLE, ex);
+		return why_fail(why, whylen, "'%s' has more than one @: " EXAMPLE, ex);
 	if (check_local(s, local_len, ex, why, whylen) < 0 ||
 	    check_domain_form(at + 1, ex, why, whylen) < 0)
 		return -1;
 	/* the ASCII characters are checked: only an IDN can fail here */
 	if (url_domain_to_ascii(at + 1, &ascii, NULL, 0) < 0)
-		return fail(why, whylen, "'%s' has an international domain name that "
+		return why_fail(why, whylen, "'%s' has an international domain name that "
 		    "is not valid", ex);
 	if (check_domain_ascii(ascii, ex, why, whylen) < 0)
 		goto out;
 	total = local_len + 1 + strlen(ascii);
 	if (total > LIMIT_EMAIL_CHARS) {
-		(void)fail(why, whylen, "'%s' is %zu characters long with its domain in "
+		(void)why_fail(why, whylen, "'%s' is %zu characters long with its domain in "
 		    "ASCII form: an address has at most %u", ex, total, LIMIT_EMAIL_CHARS);
 		goto out;
 	}

@@ -39,6 +39,7 @@
 #include "ipaddr.h"
 
 #include "bounds.h"
+#include "util/why.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -50,39 +51,6 @@
 #define EXCERPT_MAX 64 /* bytes of the input quoted in a message */
 
 /* ---- messages ---------------------------------------------------------- */
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write a reason into why (if any room) and return -1. */
-static int
-fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return -1;
-	va_start(ap, fmt);
-	(void)vsnprintf(why, whylen, fmt, ap); /* truncation is acceptable */
-	va_end(ap);
-	return -1;
-}
-
-/* The start of s fit to quote: at most EXCERPT_MAX bytes, cut between characters. */
-static const char *
-excerpt(const char *s, char buf[EXCERPT_MAX + 4])
-{
-	size_t n = strnlen(s, EXCERPT_MAX + 1);
-
-	if (n <= EXCERPT_MAX)
-		return s;
-	n = EXCERPT_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
 
 /* ---- parsing ----------------------------------------------------------- */
 
@@ -109,9 +77,9 @@ static void
 bad_char(char c, const char *expected, char *d, size_t dlen)
 {
 	if ((unsigned char)c >= 0x80)
-		(void)fail(d, dlen, "it has a character that is not %s", expected);
+		(void)why_fail(d, dlen, "it has a character that is not %s", expected);
 	else
-		(void)fail(d, dlen, "'%c' is not %s", c, expected);
+		(void)why_fail(d, dlen, "'%c' is not %s", c, expected);
 }
 
 /*
@@ -133,10 +101,10 @@ check_part_count(const char *s, char *d, size_t dlen)
 			return 0;
 	}
 	if (dots == 0)
-		return fail(d, dlen, "it is a single number; write an IPv4 address "
+		return why_fail(d, dlen, "it is a single number; write an IPv4 address "
 		    "as four numbers from 0 to 255 separated by dots, like 192.0.2.1");
 	if (dots != 3)
-		return fail(d, dlen, "it has %u parts; an IPv4 address has four "
+		return why_fail(d, dlen, "it has %u parts; an IPv4 address has four "
 		    "numbers from 0 to 255, like 192.0.2.1", dots + 1);
 	return 0;
 }
@@ -156,11 +124,11 @@ parse4_part(const char **pp, const char *whole, uint8_t *out, char *d, size_t dl
 	int len = (int)(p - start);
 	if (len == 0 && (*p == '.' || *p == '\0')) {
 		if (start == whole)
-			return fail(d, dlen, "it starts with a dot");
-		return fail(d, dlen, *p == '\0' ? "it ends with a dot" : "it has two dots in a row");
+			return why_fail(d, dlen, "it starts with a dot");
+		return why_fail(d, dlen, *p == '\0' ? "it ends with a dot" : "it has two dots in a row");
 	}
 	if (len == 1 && *start == '0' && (*p == 'x' || *p == 'X'))
-		return fail(d, dlen, "a part is hexadecimal; write each part as a "
+		return why_fail(d, dlen, "a part is hexadecimal; write each part as a "
 		    "decimal number from 0 to 255, like 192.0.2.1");
 	if (len == 0 || (*p != '.' && *p != '\0')) {
 		bad_char(*p, "a digit; an IPv4 address is four numbers from 0 to 255 "
@@ -168,10 +136,10 @@ parse4_part(const char **pp, const char *whole, uint8_t *out, char *d, size_t dl
 		return -1;
 	}
 	if (len > 1 && *start == '0')
-		return fail(d, dlen, "'%.*s' has a leading zero, which some programs "
+		return why_fail(d, dlen, "'%.*s' has a leading zero, which some programs "
 		    "read as octal; write each part without leading zeros", len > 8 ? 8 : len, start);
 	if (len > 3 || v > 255)
-		return fail(d, dlen, "'%.*s' is more than 255", len > 12 ? 12 : len, start);
+		return why_fail(d, dlen, "'%.*s' is more than 255", len > 12 ? 12 : len, start);
 	*out = (uint8_t)v;
 	*pp = p;
 	return 0;
@@ -199,7 +167,7 @@ parse4(const char *s, uint8_t out[4], char *d, size_t dlen)
 		p++; /* the dot */
 	}
 	if (n != 4)
-		return fail(d, dlen, "it has %d parts; an IPv4 address has four "
+		return why_fail(d, dlen, "it has %d parts; an IPv4 address has four "
 		    "numbers from 0 to 255, like 192.0.2.1", n);
 	memcpy(out, b, 4);
 	return 0;
@@ -220,11 +188,11 @@ parse6_tail4(struct v6 *v, const char *s, char *d, size_t dlen)
 	char sub[160];
 
 	if (strchr(s, ':') != NULL)
-		return fail(d, dlen, "the dotted IPv4 part must come last");
+		return why_fail(d, dlen, "the dotted IPv4 part must come last");
 	if (v->ng > 6)
-		return fail(d, dlen, "it has too many groups before the dotted IPv4 part");
+		return why_fail(d, dlen, "it has too many groups before the dotted IPv4 part");
 	if (parse4(s, q, sub, sizeof(sub)) < 0)
-		return fail(d, dlen, "in its IPv4 part, %s", sub);
+		return why_fail(d, dlen, "in its IPv4 part, %s", sub);
 	v->g[v->ng++] = (uint16_t)(q[0] << 8 | q[1]);
 	v->g[v->ng++] = (uint16_t)(q[2] << 8 | q[3]);
 	return 0;
@@ -241,7 +209,7 @@ parse6_group(struct v6 *v, const char **pp, char *d, size_t dlen)
 		if (p - start == 4) {
 			while (hex_value(*p) >= 0 && p - start < 12)
 				p++;
-			return fail(d, dlen, "'%.*s' has more than four hex digits",
+			return why_fail(d, dlen, "'%.*s' has more than four hex digits",
 			    (int)(p - start), start);
 		}
 		x = x * 16 + (unsigned)hex_value(*p++);
@@ -250,14 +218,14 @@ parse6_group(struct v6 *v, const char **pp, char *d, size_t dlen)
 		return parse6_tail4(v, start, d, dlen) < 0 ? -1 : 1;
 	if (p == start) {
 		if (*p == ':')
-			return fail(d, dlen, "it has three colons in a row");
+			return why_fail(d, dlen, "it has three colons in a row");
 		if (*p == '\0')
-			return fail(d, dlen, "it ends with a single ':'");
+			return why_fail(d, dlen, "it ends with a single ':'");
 		bad_char(*p, "a hex digit", d, dlen);
 		return -1;
 	}
 	if (v->ng == 8)
-		return fail(d, dlen, "it has more than eight groups");
+		return why_fail(d, dlen, "it has more than eight groups");
 	v->g[v->ng++] = (uint16_t)x;
 	*pp = p;
 	return 0;
@@ -271,7 +239,7 @@ parse6_groups(struct v6 *v, const char *s, char *d, size_t dlen)
 
 	if (p[0] == ':') {
 		if (p[1] != ':')
-			return fail(d, dlen, "it starts with a single ':'");
+			return why_fail(d, dlen, "it starts with a single ':'");
 		v->gap = 0;
 		p += 2;
 		if (*p == '\0')
@@ -289,13 +257,13 @@ parse6_groups(struct v6 *v, const char *s, char *d, size_t dlen)
 		}
 		if (*++p == ':') {
 			if (v->gap >= 0)
-				return fail(d, dlen, "'::' appears twice; it may stand "
+				return why_fail(d, dlen, "'::' appears twice; it may stand "
 				    "for one run of zero groups only");
 			v->gap = v->ng;
 			if (*++p == '\0')
 				return 0;
 		} else if (*p == '\0') {
-			return fail(d, dlen, "it ends with a single ':'");
+			return why_fail(d, dlen, "it ends with a single ':'");
 		}
 	}
 }
@@ -310,10 +278,10 @@ parse6(const char *s, uint8_t b[16], char *d, size_t dlen)
 	if (parse6_groups(&v, s, d, dlen) < 0)
 		return -1;
 	if (v.gap < 0 && v.ng != 8)
-		return fail(d, dlen, "it has %d groups; an IPv6 address has eight, "
+		return why_fail(d, dlen, "it has %d groups; an IPv6 address has eight, "
 		    "or '::' in place of a run of zero groups", v.ng);
 	if (v.gap >= 0 && v.ng == 8)
-		return fail(d, dlen, "it has '::' as well as eight groups");
+		return why_fail(d, dlen, "it has '::' as well as eight groups");
 	if (v.gap < 0)
 		v.gap = v.ng;
 	int tail = v.ng - v.gap;
@@ -326,6 +294,24 @@ parse6(const char *s, uint8_t b[16], char *d, size_t dlen)
 	return 0;
 }
 
+/*
+ * The length of the longest start of s of at most max bytes that does not
+ * end inside a UTF-8 sequence (so a quoted piece stays UTF-8; found by the
+ * ipaddr fuzz target: "%.16s" cut a two-byte character in half).
+ */
+static size_t
+char_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 /* Mistakes the grammar would report obscurely: say them plainly. */
 static int
 check_form(const char *s, char *d, size_t dlen)
@@ -333,12 +319,13 @@ check_form(const char *s, char *d, size_t dlen)
 	const char *pct = strchr(s, '%');
 
 	if (strchr(s, ' ') != NULL)
-		return fail(d, dlen, "it has a space");
+		return why_fail(d, dlen, "it has a space");
 	if (s[0] == '[')
-		return fail(d, dlen, "it is in brackets; write it without [ and ]");
+		return why_fail(d, dlen, "it is in brackets; write it without [ and ]");
 	if (pct != NULL && strchr(s, ':') != NULL)
-		return fail(d, dlen, "it has a zone ('%.16s'), which only means "
-		    "something on one machine; write the address without it", pct);
+		return why_fail(d, dlen, "it has a zone ('%.*s'), which only means "
+		    "something on one machine; write the address without it",
+		    (int)char_prefix(pct, 16), pct);
 	return 0;
 }
 
@@ -359,9 +346,9 @@ ipaddr_parse(const char *s, ipaddr *out, char *why, size_t whylen)
 	int rc;
 
 	if (s == NULL || *s == '\0')
-		return fail(why, whylen, "the address is empty");
+		return why_fail(why, whylen, "the address is empty");
 	if (has_control(s)) /* not quoted: it would garble the message */
-		return fail(why, whylen, "the address has a control character");
+		return why_fail(why, whylen, "the address has a control character");
 	memset(&a, 0, sizeof(a));
 	rc = check_form(s, detail, sizeof(detail));
 	if (rc == 0 && strchr(s, ':') != NULL) {
@@ -372,8 +359,8 @@ ipaddr_parse(const char *s, ipaddr *out, char *why, size_t whylen)
 		rc = parse4(s, a.b, detail, sizeof(detail));
 	}
 	if (rc < 0)
-		return fail(why, whylen, "'%s' is not an IP address: %s",
-		    excerpt(s, ex), detail);
+		return why_fail(why, whylen, "'%s' is not an IP address: %s",
+		    why_excerpt(s, EXCERPT_MAX, ex), detail);
 	*out = a;
 	return 0;
 }
@@ -511,22 +498,22 @@ ipprefix_parse(const char *s, ipprefix *out, char *why, size_t whylen)
 	ipprefix p;
 
 	if (alen > LIMIT_IP_CHARS)
-		return fail(why, whylen, "'%s' is not a prefix: the address is too long",
-		    excerpt(s, ex));
+		return why_fail(why, whylen, "'%s' is not a prefix: the address is too long",
+		    why_excerpt(s, EXCERPT_MAX, ex));
 	memcpy(addr, s != NULL ? s : "", alen);
 	addr[alen] = '\0';
 	if (ipaddr_parse(addr, &p.addr, why, whylen) < 0)
 		return -1;
 	p.len = family_bits(p.addr.family);
 	if (slash != NULL && parse_len(slash + 1, p.len, &p.len) < 0)
-		return fail(why, whylen, "'%s' is not a prefix: after / comes a "
-		    "length from 0 to %u", excerpt(s, ex), family_bits(p.addr.family));
+		return why_fail(why, whylen, "'%s' is not a prefix: after / comes a "
+		    "length from 0 to %u", why_excerpt(s, EXCERPT_MAX, ex), family_bits(p.addr.family));
 	ipaddr masked = p.addr;
 	mask_after(&masked, p.len);
 	if (memcmp(masked.b, p.addr.b, sizeof(masked.b)) != 0) {
 		ipaddr_format(&masked, text, sizeof(text));
-		return fail(why, whylen, "'%s' has bits set after the first %u: "
-		    "did you mean %s/%u?", excerpt(s, ex), p.len, text, p.len);
+		return why_fail(why, whylen, "'%s' has bits set after the first %u: "
+		    "did you mean %s/%u?", why_excerpt(s, EXCERPT_MAX, ex), p.len, text, p.len);
 	}
 	*out = p;
 	return 0;

@@ -31,6 +31,7 @@
 #include "url.h"
 
 #include "bounds.h"
+#include "util/why.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -49,39 +50,6 @@
 #define SCHEMES "http://, https:// or ftp://"
 
 /* ---- messages ---------------------------------------------------------- */
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write a reason into why (if any room) and return -1. */
-static int
-fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return -1;
-	va_start(ap, fmt);
-	(void)vsnprintf(why, whylen, fmt, ap); /* truncation is acceptable */
-	va_end(ap);
-	return -1;
-}
-
-/* The start of s fit to quote: at most EXCERPT_MAX bytes, cut between characters. */
-static const char *
-excerpt(const char *s, char buf[EXCERPT_MAX + 4])
-{
-	size_t n = strnlen(s, EXCERPT_MAX + 1);
-
-	if (n <= EXCERPT_MAX)
-		return s;
-	n = EXCERPT_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
 
 static void
 out_of_memory(void)
@@ -127,23 +95,23 @@ check_text(const char *s, char *why, size_t whylen)
 	long cc;
 
 	if (n == 0)
-		return fail(why, whylen, "the URL is empty");
+		return why_fail(why, whylen, "the URL is empty");
 	if (utf8_valid(s, n, NULL) < 0)
-		return fail(why, whylen, "the URL is not valid UTF-8 text");
+		return why_fail(why, whylen, "the URL is not valid UTF-8 text");
 	chars = utf8_count(s, n);
 	if (chars > LIMIT_URL_CHARS)
-		return fail(why, whylen, "the URL is %zu characters long: at most %u "
+		return why_fail(why, whylen, "the URL is %zu characters long: at most %u "
 		    "are accepted", chars, LIMIT_URL_CHARS);
 	if ((cc = control_char(s)) >= 0)
-		return fail(why, whylen, "the URL has a control character (U+%04lX): "
+		return why_fail(why, whylen, "the URL has a control character (U+%04lX): "
 		    "a URL is one line of visible characters", cc);
 	const char *sp = strchr(s, ' ');
 	if (sp != NULL && (size_t)(sp - s) < authority_end(s))
-		return fail(why, whylen, "'%s' has a space in its host name",
-		    excerpt(s, ex));
+		return why_fail(why, whylen, "'%s' has a space in its host name",
+		    why_excerpt(s, EXCERPT_MAX, ex));
 	if (sp != NULL)
-		return fail(why, whylen, "'%s' has a space: encode spaces as %%20",
-		    excerpt(s, ex));
+		return why_fail(why, whylen, "'%s' has a space: encode spaces as %%20",
+		    why_excerpt(s, EXCERPT_MAX, ex));
 	return 0;
 }
 
@@ -184,22 +152,22 @@ check_scheme(const char *s, char *why, size_t whylen)
 
 	/* "example.com:8080/x" and "localhost:80" are hosts, not schemes. */
 	if (n == 0 || memchr(s, '.', n) != NULL || is_digit(s[n + 1]))
-		return fail(why, whylen, "'%s' has no scheme: a URL must start with "
-		    SCHEMES, excerpt(s, ex));
+		return why_fail(why, whylen, "'%s' has no scheme: a URL must start with "
+		    SCHEMES, why_excerpt(s, EXCERPT_MAX, ex));
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		if (strlen(allowed[i]) != n || strncasecmp(s, allowed[i], n) != 0)
 			continue;
 		if (strncmp(s + n + 1, "//", 2) != 0)
-			return fail(why, whylen, "'%s' needs two slashes after '%.*s:', "
-			    "like %s://example.com/", excerpt(s, ex), (int)n, s, allowed[i]);
+			return why_fail(why, whylen, "'%s' needs two slashes after '%.*s:', "
+			    "like %s://example.com/", why_excerpt(s, EXCERPT_MAX, ex), (int)n, s, allowed[i]);
 		if (s[n + 3] == '/' || s[n + 3] == '\0')
-			return fail(why, whylen, "'%s' has no host: a URL names a host "
-			    "after %s://, like %s://example.com/", excerpt(s, ex),
+			return why_fail(why, whylen, "'%s' has no host: a URL names a host "
+			    "after %s://, like %s://example.com/", why_excerpt(s, EXCERPT_MAX, ex),
 			    allowed[i], allowed[i]);
 		return 0;
 	}
-	return fail(why, whylen, "'%s' has the scheme '%.*s': only URLs starting "
-	    "with " SCHEMES " can be reported", excerpt(s, ex), n > 20 ? 20 : (int)n, s);
+	return why_fail(why, whylen, "'%s' has the scheme '%.*s': only URLs starting "
+	    "with " SCHEMES " can be reported", why_excerpt(s, EXCERPT_MAX, ex), n > 20 ? 20 : (int)n, s);
 }
 
 /* ---- curl -------------------------------------------------------------- */
@@ -209,36 +177,36 @@ static int
 curl_reason(CURLUcode rc, const char *s, char *why, size_t whylen)
 {
 	char ex[EXCERPT_MAX + 4];
-	const char *e = excerpt(s, ex);
+	const char *e = why_excerpt(s, EXCERPT_MAX, ex);
 
 	switch (rc) {
 	case CURLUE_OUT_OF_MEMORY:
 		out_of_memory();
 		return -1;
 	case CURLUE_NO_HOST:
-		return fail(why, whylen, "'%s' has no host: a URL names a host, "
+		return why_fail(why, whylen, "'%s' has no host: a URL names a host, "
 		    "like http://example.com/", e);
 	case CURLUE_BAD_HOSTNAME:
 	case CURLUE_LACKS_IDN:
-		return fail(why, whylen, "'%s' has a host name that is not valid", e);
+		return why_fail(why, whylen, "'%s' has a host name that is not valid", e);
 	case CURLUE_BAD_IPV6:
-		return fail(why, whylen, "'%s' has an IPv6 address in brackets that "
+		return why_fail(why, whylen, "'%s' has an IPv6 address in brackets that "
 		    "is not valid", e);
 	case CURLUE_BAD_PORT_NUMBER:
-		return fail(why, whylen, "'%s' has a port that is not valid: a port "
+		return why_fail(why, whylen, "'%s' has a port that is not valid: a port "
 		    "is a number from 1 to 65535", e);
 	case CURLUE_BAD_LOGIN:
 	case CURLUE_BAD_USER:
 	case CURLUE_BAD_PASSWORD:
-		return fail(why, whylen, "'%s' has a user name or password (before "
+		return why_fail(why, whylen, "'%s' has a user name or password (before "
 		    "the @) that is not valid", e);
 	case CURLUE_BAD_PATH:
 	case CURLUE_BAD_QUERY:
 	case CURLUE_BAD_FRAGMENT:
-		return fail(why, whylen, "'%s' has characters after the host that "
+		return why_fail(why, whylen, "'%s' has characters after the host that "
 		    "are not allowed in a URL: encode them with %%", e);
 	default:
-		return fail(why, whylen, "'%s' is not a well-formed URL", e);
+		return why_fail(why, whylen, "'%s' is not a well-formed URL", e);
 	}
 }
 
@@ -358,14 +326,14 @@ set_host(url_info *info, char *host, const char *s, char *why, size_t whylen)
 	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
 		host[n - 1] = '\0';
 		if (ipaddr_parse(host + 1, &info->host_ip, sub, sizeof(sub)) < 0)
-			return fail(why, whylen, "'%s' has an IPv6 address that is not "
-			    "valid: %s", excerpt(s, ex), sub);
+			return why_fail(why, whylen, "'%s' has an IPv6 address that is not "
+			    "valid: %s", why_excerpt(s, EXCERPT_MAX, ex), sub);
 		info->host_is_ip = 1;
 	} else if (ipaddr_parse(host, &info->host_ip, NULL, 0) == 0) {
 		info->host_is_ip = 1;
 	} else if (!hostname_ok(host)) {
-		return fail(why, whylen, "'%s' has a host that is neither a domain "
-		    "name nor an IP address", excerpt(s, ex));
+		return why_fail(why, whylen, "'%s' has a host that is neither a domain "
+		    "name nor an IP address", why_excerpt(s, EXCERPT_MAX, ex));
 	}
 	if (info->host_is_ip) {
 		ipaddr_format(&info->host_ip, text, sizeof(text));
@@ -388,11 +356,11 @@ check_parts(CURLU *h, const char *s, char *why, size_t whylen)
 	int rc = 0;
 
 	if (zone != NULL)
-		rc = fail(why, whylen, "'%s' has a zone id in its IPv6 address, which "
-		    "only means something on one machine", excerpt(s, ex));
+		rc = why_fail(why, whylen, "'%s' has a zone id in its IPv6 address, which "
+		    "only means something on one machine", why_excerpt(s, EXCERPT_MAX, ex));
 	else if (port != NULL && strcmp(port, "0") == 0)
-		rc = fail(why, whylen, "'%s' has port 0: a port is a number from 1 "
-		    "to 65535", excerpt(s, ex));
+		rc = why_fail(why, whylen, "'%s' has port 0: a port is a number from 1 "
+		    "to 65535", why_excerpt(s, EXCERPT_MAX, ex));
 	free(zone);
 	free(port);
 	return rc;
@@ -433,7 +401,7 @@ url_check(const char *s, url_info *out, char *why, size_t whylen)
 	int rc = -1;
 
 	if (s == NULL)
-		return fail(why, whylen, "the URL is empty");
+		return why_fail(why, whylen, "the URL is empty");
 	if (check_text(s, why, whylen) < 0 || check_scheme(s, why, whylen) < 0)
 		return -1;
 	if ((h = curl_url()) == NULL)
@@ -446,15 +414,15 @@ url_check(const char *s, url_info *out, char *why, size_t whylen)
 	if (check_parts(h, s, why, whylen) < 0)
 		goto out;
 	if ((host = ascii_host(h)) == NULL) {
-		(void)fail(why, whylen, "'%s' has an international host name that "
-		    "cannot be converted to ASCII", excerpt(s, ex));
+		(void)why_fail(why, whylen, "'%s' has an international host name that "
+		    "cannot be converted to ASCII", why_excerpt(s, EXCERPT_MAX, ex));
 		goto out;
 	}
 	if (set_host(&info, host, s, why, whylen) < 0)
 		goto out;
 	normalize_url_host(h, &info);
 	if ((info.url = get_part(h, CURLUPART_URL, 0)) == NULL) {
-		(void)fail(why, whylen, "'%s' is not a well-formed URL", excerpt(s, ex));
+		(void)why_fail(why, whylen, "'%s' is not a well-formed URL", why_excerpt(s, EXCERPT_MAX, ex));
 		goto out;
 	}
 	*out = info;
@@ -516,22 +484,22 @@ url_domain_to_ascii(const char *domain, char **ascii, char *why, size_t whylen)
 	char *a;
 
 	if (n == 0)
-		return fail(why, whylen, "the domain is empty");
+		return why_fail(why, whylen, "the domain is empty");
 	if (n > 4 * DOMAIN_MAX || utf8_valid(domain, n, NULL) < 0 || control_char(domain) >= 0)
-		return fail(why, whylen, "the domain is not a domain name");
+		return why_fail(why, whylen, "the domain is not a domain name");
 	if (!domain_chars_ok(domain))
-		return fail(why, whylen, "'%s' is not a domain name: a domain has "
-		    "letters, digits, hyphens and dots", excerpt(domain, ex));
+		return why_fail(why, whylen, "'%s' is not a domain name: a domain has "
+		    "letters, digits, hyphens and dots", why_excerpt(domain, EXCERPT_MAX, ex));
 	a = is_ascii(domain) ? xstrdup(domain) : idn_to_ascii(domain);
 	if (a == NULL || !domain_chars_ok(a)) {
 		free(a);
-		return fail(why, whylen, "'%s' is not a valid international domain "
-		    "name", excerpt(domain, ex));
+		return why_fail(why, whylen, "'%s' is not a valid international domain "
+		    "name", why_excerpt(domain, EXCERPT_MAX, ex));
 	}
 	if (strlen(a) > DOMAIN_MAX) {
 		free(a);
-		return fail(why, whylen, "'%s' is too long: a domain name has at most "
-		    "%d characters in its ASCII form", excerpt(domain, ex), DOMAIN_MAX);
+		return why_fail(why, whylen, "'%s' is too long: a domain name has at most "
+		    "%d characters in its ASCII form", why_excerpt(domain, EXCERPT_MAX, ex), DOMAIN_MAX);
 	}
 	lower_ascii(a);
 	*ascii = a;

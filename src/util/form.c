@@ -69,23 +69,6 @@ struct form {
 
 /* ---- errors ------------------------------------------------------------ */
 
-/* After snprintf() cut s short, drop a partial UTF-8 sequence at its end. */
-static void
-trim_partial(char *s)
-{
-	size_t len = strlen(s), j = len, need;
-	unsigned char lead;
-
-	while (j > 0 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
-		j--;
-	if (j == 0)
-		return;
-	lead = (unsigned char)s[j - 1];
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (len - (j - 1) < need)
-		s[j - 1] = '\0';
-}
-
 static int fail(form_error *err, enum form_error_kind kind, const char *key,
     size_t keylen, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -100,14 +83,14 @@ fail(form_error *err, enum form_error_kind kind, const char *key, size_t keylen,
 
 	err->kind = kind;
 	if ((size_t)snprintf(err->key, sizeof err->key, "%.*s", klen, key) >= sizeof err->key)
-		trim_partial(err->key);
+		utf8_truncate(err->key);
 	va_start(ap, fmt);
 	n = vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		err->message[0] = '\0';
 	else if ((size_t)n >= sizeof err->message)
-		trim_partial(err->message);
+		utf8_truncate(err->message);
 	return -1;
 }
 

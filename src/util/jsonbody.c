@@ -55,23 +55,6 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-/* After snprintf() cut s short, drop a partial UTF-8 sequence at its end. */
-static void
-trim_partial(char *s)
-{
-	size_t len = strlen(s), j = len, need;
-	unsigned char lead;
-
-	while (j > 0 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
-		j--;
-	if (j == 0)
-		return;
-	lead = (unsigned char)s[j - 1];
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (len - (j - 1) < need)
-		s[j - 1] = '\0';
-}
-
 static int fail(jsonbody_error *err, enum jsonbody_error_kind kind,
     size_t offset, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -87,14 +70,14 @@ fail(jsonbody_error *err, enum jsonbody_error_kind kind, size_t offset,
 	err->kind = kind;
 	err->offset = offset;
 	if ((size_t)snprintf(err->path, sizeof err->path, "%s", path) >= sizeof err->path)
-		trim_partial(err->path);
+		utf8_truncate(err->path);
 	va_start(ap, fmt);
 	n = vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		err->message[0] = '\0';
 	else if ((size_t)n >= sizeof err->message)
-		trim_partial(err->message);
+		utf8_truncate(err->message);
 	return -1;
 }
 
@@ -482,7 +465,7 @@ path_of(const struct seg *at, const char *name, char *dst, size_t size)
 	dst[0] = '\0';
 	render(name != NULL ? &leaf : at, dst, size, &len);
 	if (len == size - 1)
-		trim_partial(dst);
+		utf8_truncate(dst);
 	if (dst[0] == '\0')
 		(void)snprintf(dst, size, "body");
 }

@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 int
 utf8_valid(const char *str, size_t n, size_t *bad)
 {
@@ -55,6 +57,22 @@ utf8_count(const char *str, size_t n)
 		if ((s[i] & 0xC0) != 0x80)
 			count++;
 	return count;
+}
+
+void
+utf8_truncate(char *s)
+{
+	size_t len = strlen(s), j = len, need;
+	unsigned char lead;
+
+	while (j > 0 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
+		j--;
+	if (j == 0)
+		return;
+	lead = (unsigned char)s[j - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (len - (j - 1) < need)
+		s[j - 1] = '\0';
 }
 
 size_t

@@ -18,6 +18,11 @@
 int utf8_valid(const char *s, size_t n, size_t *bad);
 /* Number of code points in well-formed UTF-8 text. */
 size_t utf8_count(const char *s, size_t n);
+/*
+ * Cut a NUL-terminated string that snprintf may have cut inside a
+ * character back to its last whole character (in place).
+ */
+void utf8_truncate(char *s);
 /* Encode code point cp (<= 0x10FFFF, not a surrogate) into out[4]; returns bytes written. */
 size_t utf8_encode(unsigned cp, char out[4]);
 
