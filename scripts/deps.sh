@@ -3,6 +3,8 @@
 #
 #   scripts/deps.sh build   what `make build` / `make run` need
 #   scripts/deps.sh test    that, plus what `make test` needs
+#   scripts/deps.sh bench   build's, plus what `make bench` needs
+#   scripts/deps.sh fuzz    build's, plus clang and libFuzzer for `make fuzz`
 #
 # Installs with apt-get as root, or through sudo; where neither works it
 # prints the exact command to run and fails.
@@ -10,11 +12,15 @@ set -eu
 
 build_pkgs="gcc make pkg-config meson ninja-build libmicrohttpd-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev libmagic-dev nodejs npm"
 test_pkgs="libcmocka-dev sqlite3 chromium"
+bench_pkgs="wrk nginx sqlite3"
+fuzz_pkgs="clang libclang-rt-dev"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
 test) want="$build_pkgs $test_pkgs" ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+bench) want="$build_pkgs $bench_pkgs" ;;
+fuzz) want="$build_pkgs $fuzz_pkgs" ;;
+*) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -28,6 +34,10 @@ for p in $want; do
 		continue
 	fi
 	if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+		continue
+	fi
+	# any nginx will do as the bench's reference (nginx-light, nginx-full...)
+	if [ "$p" = nginx ] && command -v nginx >/dev/null 2>&1; then
 		continue
 	fi
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

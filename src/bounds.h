@@ -20,6 +20,10 @@
 #define LIMIT_PATH_BYTES          2048u               /* request path */
 #define LIMIT_BODY_DISCARD        (1u * 1024 * 1024)  /* body bytes read and dropped after a refusal before the connection is cut */
 #define LIMIT_REPLY_HEADERS       8u                  /* extra headers one reply may carry */
+#define LIMIT_HEADER_SECONDS      10u                 /* (config) request line + headers must arrive within this */
+#define LIMIT_BODY_MIN_RATE       1024u               /* body bytes a second a client must keep up, after a grace of LIMIT_HEADER_SECONDS */
+#define LIMIT_FORWARDED_HOPS      16u                 /* X-Forwarded-For entries looked at */
+#define LIMIT_RATE_CLIENTS        65536u              /* client addresses the rate limiter remembers */
 
 /* JSON */
 #define LIMIT_JSON_DEPTH          8u     /* nesting: report -> list -> item is 3 */
@@ -42,6 +46,17 @@
 
 /* Validation answers */
 #define LIMIT_ERROR_PATHS         1000u  /* distinct error keys reported in one answer */
+
+/* Portal (POST /report/abuse: multipart/form-data, one evidence file) */
+#define LIMIT_ATTACHMENT_BYTES    (10u * 1024 * 1024) /* (config) the evidence file */
+#define LIMIT_PORTAL_FORM_BYTES   (1u * 1024 * 1024)  /* the form's fields and multipart framing, beside the file */
+#define LIMIT_MULTIPART_PARTS     256u   /* parts of one form (the portal's has about 60 at most) */
+#define LIMIT_MULTIPART_HEADER    4096u  /* the header block of one part */
+#define LIMIT_MULTIPART_FIELD     (64u * 1024) /* one field: a URL of 8 192 characters is at most 32 KiB */
+#define LIMIT_PORTAL_ROWS         10u    /* reported IPs, and URLs, the form offers */
+#define LIMIT_FILE_NAME_CHARS     200u   /* an attachment's name, as kept for display */
+#define LIMIT_SNIFF_BYTES         (256u * 1024) /* what libmagic looks at to recognize a file */
+#define LIMIT_CSRF_SECONDS        (24 * 3600)   /* a portal form's token is good this long */
 
 /* Time */
 #define LIMIT_FUTURE_SECONDS      (24 * 3600) /* incident may be at most this far after receipt */

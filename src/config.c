@@ -12,6 +12,7 @@
 #include "core/url.h"
 #include "http/http.h"
 #include "bounds.h"
+#include "util/html.h"
 #include "util/xalloc.h"
 
 enum setting_type { ST_STRING, ST_SIZE, ST_UINT, ST_BOOL };
@@ -26,6 +27,9 @@ typedef struct setting {
 } setting;
 
 #define OFF(f) offsetof(config, f)
+
+#define CONFIG_LINE_MAX 4094          /* bytes in one line of a config file */
+#define CONFIG_FILE_MAX (1u << 20)    /* a config file */
 
 static const setting settings[] = {
 	{"listen", ST_STRING, OFF(listen), 0, 0, "127.0.0.1:8080",
@@ -56,6 +60,20 @@ static const setting settings[] = {
 	 "HTTP worker threads"},
 	{"access_log", ST_BOOL, OFF(access_log), 0, 1, "on",
 	 "one line per request on stderr (on/off)"},
+	{"attachment_max_bytes", ST_SIZE, OFF(attachment_max_bytes), 1024, 1ull << 30, "10M",
+	 "largest evidence file the portal takes with a report (K, M, G suffixes)"},
+	{"vulnerability_url", ST_STRING, OFF(vulnerability_url), 0, 0, "",
+	 "where to report vulnerabilities in the operator's own products, linked from the portal (http(s) or a path); empty: not linked"},
+	{"header_timeout", ST_UINT, OFF(header_timeout), 1, 3600, "10",
+	 "seconds a client has to send its request line and headers (a body then gets as long again, plus 1 s per KiB)"},
+	{"rate_limit", ST_UINT, OFF(rate_limit), 0, 1000000, "60",
+	 "requests a minute from one client address to each POST endpoint (429 beyond); 0: no limit"},
+	{"rate_burst", ST_UINT, OFF(rate_burst), 1, 1000000, "30",
+	 "of those, how many may come at once"},
+	{"rate_limit_loopback", ST_BOOL, OFF(rate_limit_loopback), 0, 1, "off",
+	 "limit clients on the loopback address too (on/off)"},
+	{"trusted_proxies", ST_STRING, OFF(trusted_proxies), 0, 0, "",
+	 "proxies (comma-separated prefixes) whose X-Forwarded-For names the client; empty: the peer is the client"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -185,6 +203,7 @@ config_cleanup(config *c)
 		if (settings[i].type == ST_STRING)
 			free(*(char **)(void *)((char *)c + settings[i].offset));
 	free(c->prefixes);
+	free(c->proxies);
 	for (size_t i = 0; i < c->n_domains; i++)
 		free(c->domains[i]);
 	free(c->domains);
@@ -230,32 +249,64 @@ file_line(config *c, char *line, char *err, size_t errlen)
 	return config_set(c, key, value, err, errlen);
 }
 
+/*
+ * The file format from memory: "name" only names the source in messages.
+ * Lines end at '\n' (a '\r' before it is whitespace); a NUL byte or a line
+ * longer than CONFIG_LINE_MAX is an error, not silently cut.
+ */
+int
+config_load_text(config *c, const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+	char line[CONFIG_LINE_MAX + 1], why[512];
+	unsigned lineno = 0;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+
+		lineno++;
+		if (n > CONFIG_LINE_MAX) {
+			snprintf(err, errlen, "%s:%u: line too long", name, lineno);
+			return -1;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			snprintf(err, errlen, "%s:%u: NUL byte in line", name, lineno);
+			return -1;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl != NULL);
+		if (file_line(c, line, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%u: %s", name, lineno, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 config_load_file(config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
-	char line[4096], why[512];
-	unsigned lineno = 0;
-	int rc = 0;
+	char *text = xmalloc(CONFIG_FILE_MAX + 1);
+	size_t len;
+	int rc = -1;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(text);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%u: line too long", path, lineno);
-			rc = -1;
-			break;
-		}
-		if (file_line(c, line, why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
-			rc = -1;
-			break;
-		}
-	}
+	len = fread(text, 1, CONFIG_FILE_MAX + 1, f);
+	if (ferror(f))
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else if (len > CONFIG_FILE_MAX)
+		snprintf(err, errlen, "%s: larger than %u bytes", path, CONFIG_FILE_MAX);
+	else
+		rc = config_load_text(c, path, text, len, err, errlen);
 	fclose(f);
+	free(text);
 	return rc;
 }
 
@@ -286,22 +337,31 @@ config_load_env(config *c, char *const *envp, char *err, size_t errlen)
 	return 0;
 }
 
+/* A comma-separated list of prefixes (the setting key for messages) into *out, *n. */
 static int
-finish_prefixes(config *c, char *err, size_t errlen)
+prefix_list(const char *key, const char *text, ipprefix **out, size_t *n, char *err, size_t errlen)
 {
-	char *copy = xstrdup(c->scope_prefixes), *save = NULL, why[256];
+	char *copy = xstrdup(text), *save = NULL, why[256];
 
 	for (char *tok = strtok_r(copy, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save)) {
-		c->prefixes = xrealloc(c->prefixes, (c->n_prefixes + 1) * sizeof(ipprefix));
-		if (ipprefix_parse(tok, &c->prefixes[c->n_prefixes], why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "scope_prefixes: '%s': %s", tok, why);
+		*out = xrealloc(*out, (*n + 1) * sizeof(ipprefix));
+		if (ipprefix_parse(tok, &(*out)[*n], why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: '%s': %s", key, tok, why);
 			free(copy);
 			return -1;
 		}
-		c->n_prefixes++;
+		(*n)++;
 	}
 	free(copy);
 	return 0;
+}
+
+static int
+finish_prefixes(config *c, char *err, size_t errlen)
+{
+	if (prefix_list("scope_prefixes", c->scope_prefixes, &c->prefixes, &c->n_prefixes, err, errlen) < 0)
+		return -1;
+	return prefix_list("trusted_proxies", c->trusted_proxies, &c->proxies, &c->n_proxies, err, errlen);
 }
 
 static int
@@ -338,6 +398,10 @@ config_finish(config *c, char *err, size_t errlen)
 	if (c->max_inflight_bytes < c->max_body_bytes) {
 		snprintf(err, errlen, "max_inflight_bytes (%zu) must be at least max_body_bytes (%zu)",
 		    c->max_inflight_bytes, c->max_body_bytes);
+		return -1;
+	}
+	if (c->vulnerability_url[0] != '\0' && !html_safe_url(c->vulnerability_url)) {
+		snprintf(err, errlen, "vulnerability_url: '%s' is not an http(s) URL or a path", c->vulnerability_url);
 		return -1;
 	}
 	if (finish_prefixes(c, err, errlen) < 0 || finish_domains(c, err, errlen) < 0)

@@ -32,11 +32,20 @@ typedef struct config {
 	unsigned idle_timeout;
 	unsigned threads;
 	unsigned access_log;          /* 0/1 */
+	size_t attachment_max_bytes;  /* the portal's evidence file */
+	char *vulnerability_url;      /* where the operator's product vulnerabilities go; "" = not linked */
+	unsigned header_timeout;      /* seconds for the request line and headers */
+	unsigned rate_limit;          /* requests a minute per client address (not GET/HEAD); 0 = off */
+	unsigned rate_burst;
+	unsigned rate_limit_loopback; /* 0/1 */
+	char *trusted_proxies;        /* as written: "10.0.0.0/8, ::1" */
 	/* derived by config_finish */
 	ipprefix *prefixes;
 	size_t n_prefixes;
 	char **domains;               /* ASCII, lower case */
 	size_t n_domains;
+	ipprefix *proxies;            /* trusted_proxies, parsed */
+	size_t n_proxies;
 } config;
 
 /* Fill with the defaults. */
@@ -46,6 +55,8 @@ void config_cleanup(config *c);
 int config_set(config *c, const char *key, const char *value, char *err, size_t errlen);
 /* Read a config file; 0, or -1 with "file:line: ..." in err. */
 int config_load_file(config *c, const char *path, char *err, size_t errlen);
+/* The same from text[0..len) in memory; name stands for the file in messages. */
+int config_load_text(config *c, const char *name, const char *text, size_t len, char *err, size_t errlen);
 /* Apply ABUSEDESK_<KEY> variables from envp; 0 or -1. */
 int config_load_env(config *c, char *const *envp, char *err, size_t errlen);
 /* Check values together and derive the parsed lists; 0 or -1 with a message. */

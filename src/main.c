@@ -14,10 +14,12 @@
 
 #include <curl/curl.h>
 
+#include "api/openapi.h"
 #include "app.h"
 #include "config.h"
 #include "ids.h"
 #include "log.h"
+#include "metrics.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 #include "web/web.h"
@@ -163,7 +165,7 @@ static size_t
 build_routes(http_route *out)
 {
 	const http_route *(*const tables[])(size_t *) = {api_abuse_routes, api_taxonomy_routes, api_health_routes,
-	    web_static_routes};
+	    web_static_routes, api_openapi_routes, web_developer_routes, web_portal_routes, metrics_routes};
 	size_t n = 0;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
@@ -196,7 +198,9 @@ serve(const config *c, app *a)
 	http_route routes[MAX_ROUTES];
 	size_t n = build_routes(routes);
 	http_options ho = {c->listen, c->threads, c->max_connections, c->max_connections_per_ip,
-	    c->idle_timeout, c->max_body_bytes, c->max_inflight_bytes, (int)c->access_log};
+	    c->idle_timeout, c->max_body_bytes, c->max_inflight_bytes, (int)c->access_log,
+	    c->header_timeout, c->rate_limit, c->rate_burst, (int)c->rate_limit_loopback,
+	    c->proxies, c->n_proxies};
 	http_server *srv;
 	char err[512];
 	int sig;
@@ -234,6 +238,14 @@ open_app(const config *c, app *a)
 		return -1;
 	a->taxonomy_json_len = strlen(a->taxonomy_json);
 	a->scope = (vscope){c->prefixes, c->n_prefixes, (const char *const *)c->domains, c->n_domains, c->operator_name};
+	if (openapi_init(a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "abusedesk: developer documents: %s\n", err);
+		return -1;
+	}
+	if (web_portal_init(c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "abusedesk: portal: %s\n", err);
+		return -1;
+	}
 	if (store_open(c->database, NULL, &a->st, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "abusedesk: database %s: %s\n", c->database, err);
 		return -1;
@@ -245,6 +257,8 @@ static void
 close_app(app *a)
 {
 	store_close(a->st);
+	web_portal_cleanup();
+	openapi_cleanup(a);
 	free(a->taxonomy_json);
 	taxonomy_free(a->tax);
 }
@@ -281,6 +295,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	metrics_init();
 	if (ids_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "abusedesk: cannot initialize libraries\n");
 		return 1;

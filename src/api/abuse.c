@@ -19,6 +19,8 @@
 
 #include "core/verrors.h"
 #include "ids.h"
+#include "intake.h"
+#include "metrics.h"
 #include "bounds.h"
 #include "util/form.h"
 #include "util/jsonbody.h"
@@ -30,15 +32,9 @@ typedef struct submission {
 	http_request *req;
 	app *a;
 	report r;
-	char *report_text;
+	intake in;
 	char *ok_text;          /* the 200 answer, made before the store has the report */
 	size_t ok_len;
-	store_indicator *ind;
-	size_t n_ind;
-	char case_id[IDS_UUID_TEXT];
-	char token[IDS_TOKEN_TEXT];
-	uint8_t hash[IDS_HASH_BYTES];
-	store_report sr;
 } submission;
 
 static void
@@ -130,46 +126,13 @@ reply_test(http_request *req, const report *r)
 }
 
 static void
-add_ind(submission *s, enum store_kind k, enum store_role role, const char *v, int port,
-    const char *host, long item)
-{
-	if (v == NULL)
-		return;
-	s->ind[s->n_ind++] = (store_indicator){k, role, v, port, host, item};
-}
-
-/* The report's indicators as store rows (borrowing the report's strings). */
-static void
-collect_indicators(submission *s)
-{
-	const report *r = &s->r;
-
-	s->ind = xcalloc(4 + 2 * r->n_ips + 2 * r->n_urls, sizeof(store_indicator));
-	add_ind(s, STORE_KIND_IP, STORE_ROLE_SOURCE, r->source_ip, r->source_port, NULL, -1);
-	add_ind(s, STORE_KIND_IP, STORE_ROLE_DESTINATION, r->destination_ip, r->destination_port, NULL, -1);
-	add_ind(s, STORE_KIND_URL, STORE_ROLE_SOURCE, r->source_url, 0, r->source_host, -1);
-	add_ind(s, STORE_KIND_URL, STORE_ROLE_DESTINATION, r->destination_url, 0, r->destination_host, -1);
-	for (size_t i = 0; i < r->n_ips; i++) {
-		add_ind(s, STORE_KIND_IP, STORE_ROLE_SOURCE, r->ips[i].source_ip, r->ips[i].source_port, NULL, (long)i);
-		add_ind(s, STORE_KIND_IP, STORE_ROLE_DESTINATION, r->ips[i].destination_ip,
-		    r->ips[i].destination_port, NULL, (long)i);
-	}
-	for (size_t i = 0; i < r->n_urls; i++) {
-		add_ind(s, STORE_KIND_URL, STORE_ROLE_SOURCE, r->urls[i].source_url, 0, r->urls[i].source_host, (long)i);
-		add_ind(s, STORE_KIND_URL, STORE_ROLE_DESTINATION, r->urls[i].destination_url, 0,
-		    r->urls[i].destination_host, (long)i);
-	}
-}
-
-static void
 submission_free(void *arg)
 {
 	submission *s = arg;
 
+	intake_cleanup(&s->in);
 	report_cleanup(&s->r);
-	free(s->report_text);
 	free(s->ok_text);
-	free(s->ind);
 	free(s);
 }
 
@@ -184,16 +147,16 @@ make_ok_text(submission *s)
 	char when[64], url[80];
 	cJSON *o = cJSON_CreateObject();
 
-	format_ms(s->sr.received_ms, when, sizeof(when));
-	snprintf(url, sizeof(url), "/report/v2.0/abuse/%s", s->case_id);
+	format_ms(s->in.sr.received_ms, when, sizeof(when));
+	snprintf(url, sizeof(url), "/report/v2.0/abuse/%s", s->in.case_id);
 	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", s->case_id);
-	cJSON_AddStringToObject(o, "caseId", s->case_id);
-	cJSON_AddStringToObject(o, "trackingToken", s->token);
+	cJSON_AddStringToObject(o, "message", s->in.case_id);
+	cJSON_AddStringToObject(o, "caseId", s->in.case_id);
+	cJSON_AddStringToObject(o, "trackingToken", s->in.token);
 	cJSON_AddStringToObject(o, "statusUrl", url);
 	cJSON_AddStringToObject(o, "receivedAt", when);
 	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)s->r.duplicates_merged);
-	cJSON_AddItemToObject(o, "report", cJSON_CreateRaw(s->report_text));
+	cJSON_AddItemToObject(o, "report", cJSON_CreateRaw(s->in.report_text));
 	s->ok_text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (s->ok_text == NULL)
@@ -208,6 +171,7 @@ stored(void *arg, int rc)
 {
 	submission *s = arg;
 
+	metrics_report(VALIDATE_CHANNEL_API, rc == STORE_OK ? METRICS_STORED : METRICS_NOT_STORED);
 	if (rc != STORE_OK) {
 		http_add_header(s->req, "Retry-After", "5");
 		http_reply_problem(s->req, 503, "Report not stored",
@@ -219,57 +183,22 @@ stored(void *arg, int rc)
 	http_resume(s->req);
 }
 
-static void
-fill_store_report(submission *s, size_t raw_len, const char *raw)
-{
-	store_report *sr = &s->sr;
-
-	sr->case_id = s->case_id;
-	sr->token_hash = s->hash;
-	sr->received_ms = http_received_ms(s->req);
-	sr->channel = s->r.channel;
-	sr->threat_type = s->r.threat_type;
-	sr->incident_type = s->r.incident_type;
-	sr->attack_method = s->r.attack_method;
-	sr->reporter_email = s->r.reporter_email;
-	sr->reporter_name = s->r.reporter_name;
-	sr->anonymize = s->r.anonymize;
-	sr->incident_epoch = s->r.incident_epoch;
-	sr->incident_time_given = s->r.incident_time_given;
-	sr->report_json = s->report_text;
-	sr->raw_body = raw;
-	sr->raw_len = raw_len;
-	sr->raw_content_type = http_content_type(s->req);
-	sr->indicators = s->ind;
-	sr->n_indicators = s->n_ind;
-}
-
 /* Hand a valid report to the store; the reply comes from stored(). */
 static void
 submit(http_request *req, app *a, submission *s)
 {
-	cJSON *json = report_to_json(&s->r);
-	size_t raw_len;
-	const char *raw = http_body(req, &raw_len);
 	int rc;
 
-	s->report_text = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
-	cJSON_Delete(json);
-	if (s->report_text == NULL) {
+	if (intake_prepare(&s->in, &s->r, http_received_ms(req)) < 0 || make_ok_text(s) < 0) {
 		http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
 		return;
 	}
-	ids_uuid7(http_received_ms(req), s->case_id);
-	ids_token(s->token, s->hash);
-	collect_indicators(s);
-	fill_store_report(s, raw_len, raw);
-	if (make_ok_text(s) < 0) {
-		http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
-		return;
-	}
+	s->in.sr.raw_body = http_body(req, &s->in.sr.raw_len);
+	s->in.sr.raw_content_type = http_content_type(req);
 	http_suspend(req);
-	rc = store_submit(a->st, &s->sr, stored, s);
+	rc = store_submit(a->st, &s->in.sr, stored, s);
 	if (rc != STORE_OK) {
+		metrics_report(VALIDATE_CHANNEL_API, METRICS_NOT_STORED);
 		http_add_header(req, "Retry-After", "2");
 		http_reply_problem(req, 503, "Server busy", rc == STORE_BUSY ?
 		    "Too many reports are waiting to be stored; the report was NOT received. Send it again shortly." :
@@ -294,12 +223,15 @@ post_abuse(http_request *req)
 	s->a = a;
 	http_on_complete(req, submission_free, s);
 	e = verrors_new();
-	if (validate_report(&ctx, body, &s->r, e) < 0)
+	if (validate_report(&ctx, body, &s->r, e) < 0) {
+		metrics_report(VALIDATE_CHANNEL_API, METRICS_INVALID);
 		reply_invalid(req, e);
-	else if (s->r.test)
+	} else if (s->r.test) {
+		metrics_report(VALIDATE_CHANNEL_API, METRICS_TEST);
 		reply_test(req, &s->r);
-	else
+	} else {
 		submit(req, a, s);
+	}
 	verrors_free(e);
 	cJSON_Delete(body);
 }

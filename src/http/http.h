@@ -27,6 +27,7 @@
 
 typedef struct http_request http_request;
 typedef struct http_server http_server;
+struct ipprefix;                /* core/ipaddr.h */
 
 /* Body types a route accepts (after JSON sniffing: a body starting with '{' is JSON). */
 enum http_body_type {
@@ -57,6 +58,13 @@ typedef struct http_options {
 	size_t max_body;            /* default per-route limit */
 	size_t max_inflight;        /* all bodies being received at once */
 	int access_log;             /* 1: one line per request on stderr */
+	/* hostile clients (0 / NULL: off) */
+	unsigned header_seconds;    /* request line + headers within this; the body after it at >= LIMIT_BODY_MIN_RATE */
+	unsigned rate_per_minute;   /* requests a minute per client address, to routes other than GET/HEAD */
+	unsigned rate_burst;        /* ... of which this many at once */
+	int rate_loopback;          /* 1: loopback clients are limited too */
+	const struct ipprefix *trusted_proxies; /* peers whose X-Forwarded-For names the client (borrowed) */
+	size_t n_trusted_proxies;
 } http_options;
 
 /*
@@ -84,7 +92,8 @@ enum http_body_type http_body_type(const http_request *req);
 const char *http_content_type(const http_request *req);  /* as sent, or NULL */
 const char *http_request_id(const http_request *req);
 int64_t http_received_ms(const http_request *req);       /* epoch ms when the request began */
-const char *http_client_ip(const http_request *req);     /* peer address text */
+/* The client's address: the peer's, or from X-Forwarded-For when the peer is a trusted proxy. */
+const char *http_client_ip(const http_request *req);
 
 /* Replies (exactly one per request). */
 /* JSON body; takes ownership of body (cJSON_Delete'd). */

@@ -43,6 +43,7 @@ struct http_request {
 	size_t n_hdrs;
 	int suspended;
 	int dispatched;
+	unsigned target_problem;     /* 400 or 414 when the request-target as sent is refused; 0 if fine */
 	void (*on_complete)(void *);
 	void *on_complete_arg;
 };

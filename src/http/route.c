@@ -28,7 +28,7 @@ path_matches(const http_route *r, const char *path, const char **rest)
 const http_route *
 route_find(const http_route *routes, size_t n, const char *path, const char *method, const char **rest)
 {
-	const char *r;
+	const char *r = NULL;  /* exact routes leave it unset */
 
 	for (size_t i = 0; i < n; i++)
 		if (path_matches(&routes[i], path, &r) && strcmp(routes[i].method, method) == 0) {

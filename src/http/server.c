@@ -3,8 +3,9 @@
  * (http.h) on top.
  *
  * Threads: MHD's internal thread pool (one epoll loop per thread).  A
- * request's life: on the first call (headers read) the route is looked up
- * and 404/405/413 are answered before any body is read; then the body is
+ * request's life: on the first call (headers read) the request line and
+ * headers are checked (guard.h), the route is looked up, the rate limit
+ * applied and 404/405/429/413 are answered before any body is read; then the body is
  * gathered into a bounded buffer (its own limit, and a server-wide budget
  * of bytes in flight so that many large bodies at once cannot exhaust
  * memory); then the body type is decided (a body starting with '{' is JSON
@@ -14,11 +15,22 @@
  * which MHD calls us again and the reply is queued.  When MHD reports the
  * request complete, one access-log line is written and everything the
  * request held is released.
+ *
+ * Hostile clients.  Connections are capped overall and per address (MHD).
+ * Each connection is watched (watch.h): its request line and headers must
+ * arrive within header_seconds of the connection opening or of the
+ * previous answer, and its body after that at LIMIT_BODY_MIN_RATE bytes a
+ * second on average, or the connection is cut; MHD's own idle timeout,
+ * which every byte restarts, stays as the bound on silence.  At the first
+ * call, after routing and before any body is read, requests to routes
+ * other than GET/HEAD take a token from the client address's bucket
+ * (ratelimit.h) and are answered 429 when there is none; the client
+ * address is the peer's, or the one X-Forwarded-For gives when the peer is
+ * a trusted proxy (read from the right, skipping trusted proxies).
  */
 #include "http/http.h"
 #include "http/internal.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -26,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -33,7 +46,12 @@
 #include <sodium.h>
 
 #include "bounds.h"
+#include "core/ipaddr.h"
+#include "http/guard.h"
+#include "http/ratelimit.h"
+#include "http/watch.h"
 #include "log.h"
+#include "metrics.h"
 #include "util/jsonbody.h"
 #include "util/xalloc.h"
 
@@ -45,6 +63,9 @@ struct http_server {
 	http_options opt;
 	atomic_size_t inflight;      /* body bytes reserved by requests being received */
 	unsigned port;
+	ratelimit *rl;               /* NULL: no rate limit */
+	watch *watch;                /* NULL: no header/body deadlines */
+	int64_t header_ms;
 };
 
 #define RESERVE_STEP (64u * 1024)
@@ -85,7 +106,7 @@ static http_request *
 request_new(http_server *srv, struct MHD_Connection *c, const char *url, const char *method)
 {
 	http_request *req = xcalloc(1, sizeof(*req));
-	const union MHD_ConnectionInfo *ci;
+	ipaddr peer;
 
 	req->srv = srv;
 	req->conn = c;
@@ -95,18 +116,123 @@ request_new(http_server *srv, struct MHD_Connection *c, const char *url, const c
 	req->start_mono = mono_ms();
 	new_request_id(req->request_id);
 	buf_init(&req->body, 0);
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci != NULL && ci->client_addr != NULL) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			    req->client_ip, sizeof(req->client_ip));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			    req->client_ip, sizeof(req->client_ip));
-	}
+	if (guard_peer(c, &peer) == 0)          /* until begin() knows better (X-Forwarded-For) */
+		ipaddr_format(&peer, req->client_ip, sizeof(req->client_ip));
 	return req;
+}
+
+/*
+ * MHD has read the request line: the request is made here, with the target
+ * as sent, so that it can be checked before MHD decodes it, and so that a
+ * request MHD later refuses itself (bad headers, bad chunks) still has its
+ * access-log line.  Its method is filled in at the first call.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	http_request *req = request_new(cls, c, uri, "");
+
+	req->target_problem = guard_target(uri);
+	return req;
+}
+
+/* ---- rate limit ---------------------------------------------------------- */
+
+static int
+is_loopback(const ipaddr *a)
+{
+	static const uint8_t one[16] = {[15] = 1};
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (a->family == 4)
+		return a->b[0] == 127;
+	return memcmp(a->b, one, 16) == 0 || (memcmp(a->b, mapped, 12) == 0 && a->b[12] == 127);
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Take a token for the client: 0 to go on, -1 after answering 429.  Reads
+ * (GET, HEAD) are not limited: they are cheap, and health checks must
+ * never be refused.  Each route has its own bucket per client, so that the
+ * portal's checks as a person types never use up the submission's.  The answer carries the IETF RateLimit fields
+ * (draft-ietf-httpapi-ratelimit-headers-11, structured-field form).
+ */
+static int
+rate_check(http_request *req, const ipaddr *client)
+{
+	http_server *srv = req->srv;
+	ratelimit_result r;
+	cJSON *extra;
+	char v[96], msg[160];
+
+	if (srv->rl == NULL || client->family == 0 || strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0 || (!srv->opt.rate_loopback && is_loopback(client)))
+		return 0;
+	ratelimit_take(srv->rl, client, (unsigned)(req->route - srv->routes), mono_us(), &r);
+	snprintf(v, sizeof(v), "\"default\";q=%u;w=60", srv->opt.rate_per_minute);
+	http_add_header(req, "RateLimit-Policy", v);
+	snprintf(v, sizeof(v), "\"default\";r=%u;t=%u", r.remaining, r.allowed ? r.reset_seconds : r.retry_after);
+	http_add_header(req, "RateLimit", v);
+	if (r.allowed)
+		return 0;
+	snprintf(v, sizeof(v), "%u", r.retry_after);
+	http_add_header(req, "Retry-After", v);
+	snprintf(msg, sizeof(msg), "Too many requests from this address: at most %u a minute. Try again in %u second%s.",
+	    srv->opt.rate_per_minute, r.retry_after, r.retry_after == 1 ? "" : "s");
+	extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(extra, "type", "https://iana.org/assignments/http-problem-types#quota-exceeded");
+	cJSON_AddItemToObject(extra, "violated-policies", cJSON_CreateStringArray((const char *[]){"default"}, 1));
+	http_reply_problem(req, 429, "Too many requests", msg, extra);
+	return -1;
+}
+
+/* ---- deadlines ------------------------------------------------------------ */
+
+static watch_conn *
+conn_watch(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The body so far must have come at LIMIT_BODY_MIN_RATE, after a grace of header_ms. */
+static void
+body_deadline(http_request *req)
+{
+	http_server *srv = req->srv;
+	uint64_t got = (uint64_t)req->body.len + req->discarded;
+
+	if (srv->watch != NULL)
+		watch_set(conn_watch(req->conn),
+		    (int64_t)req->start_mono + srv->header_ms + (int64_t)(got / LIMIT_BODY_MIN_RATE) * 1000);
+}
+
+/* MHD opened or closed a connection: watch it, or forget it. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	http_server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
+
+	if (srv->watch == NULL)
+		return;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci != NULL)
+			*socket_context = watch_add(srv->watch, ci->connect_fd, watch_now_ms() + srv->header_ms);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		watch_remove(srv->watch, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void
@@ -143,11 +269,13 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_Reque
 	http_request *req = *con_cls;
 
 	(void)cls;
-	(void)c;
 	if (req == NULL)
 		return;
+	if (req->srv->watch != NULL)          /* the next request on this connection: its headers in time */
+		watch_set(conn_watch(c), watch_now_ms() + req->srv->header_ms);
+	metrics_http(req->status, mono_ms() - req->start_mono);
 	if (req->srv->opt.access_log)
-		log_access(req->request_id, req->client_ip, req->method, req->path,
+		log_access(req->request_id, req->client_ip, req->method[0] ? req->method : "-", req->path,
 		    req->status, req->reply_bytes, mono_ms() - req->start_mono,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted");
 	release_inflight(req);
@@ -198,19 +326,28 @@ reply_too_large(http_request *req)
 	http_reply_problem(req, 413, "Request body too large", msg, NULL);
 }
 
-/* First call: headers are in.  Route, method and declared size are checked here. */
+/* First call: headers are in.  Route, method, rate and declared size are checked here. */
 static void
-begin(http_request *req)
+begin(http_request *req, const char *version)
 {
 	http_server *srv = req->srv;
 	const char *m = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	ipaddr client;
 
+	guard_client(req, srv->opt.trusted_proxies, srv->opt.n_trusted_proxies, &client);
+	if (client.family != 0)
+		ipaddr_format(&client, req->client_ip, sizeof(req->client_ip));
+	body_deadline(req);
+	if (guard_refuse(req, version))
+		return;
 	req->route = route_find(srv->routes, srv->n_routes, req->path, m, &req->rest);
 	if (req->route == NULL) {
 		route_reply_unrouted(req, srv->routes, srv->n_routes);
 		return;
 	}
 	req->max_body = req->route->max_body ? req->route->max_body : srv->opt.max_body;
+	if (rate_check(req, &client) < 0)
+		return;
 	if (declared_too_large(req))
 		reply_too_large(req);
 }
@@ -222,6 +359,7 @@ take_body(http_request *req, const char *data, size_t *size)
 	size_t n = *size;
 
 	*size = 0;
+	body_deadline(req);
 	if (req->status != 0) {                  /* already refused: discard, but not forever */
 		req->discarded += n;
 		return req->discarded > req->max_body + LIMIT_BODY_DISCARD ? MHD_NO : MHD_YES;
@@ -275,6 +413,8 @@ dispatch(http_request *req)
 	unsigned accept = req->route->accept ? req->route->accept : HTTP_BODY_NONE;
 
 	req->body_type = decide_type(req);
+	if (req->body.len == 0 && (accept & HTTP_BODY_NONE))
+		req->body_type = HTTP_BODY_NONE;   /* a GET with a stray Content-Type header is still a GET */
 	if ((req->body_type & accept) == 0) {
 		char msg[300];
 
@@ -284,6 +424,8 @@ dispatch(http_request *req)
 		return;
 	}
 	req->dispatched = 1;
+	if (req->srv->watch != NULL)             /* the request is in: no deadline while it is answered */
+		watch_set(conn_watch(req->conn), 0);
 	req->route->handler(req);
 }
 
@@ -293,11 +435,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	http_request *req = *con_cls;
 
-	(void)version;
-	if (req == NULL) {
-		req = request_new(cls, c, url, method);
-		*con_cls = req;
-		begin(req);
+	if (req == NULL || req->method[0] == '\0') {   /* the first call: the headers are in */
+		if (req == NULL)
+			*con_cls = req = request_new(cls, c, url, method);
+		snprintf(req->method, sizeof(req->method), "%s", method);
+		if (req->target_problem == 0) {            /* a refused one keeps the target as sent, for the log */
+			free(req->path);
+			req->path = xstrndup(url, strcspn(url, "?"));
+		}
+		begin(req, version);
 		return req->response != NULL ? queue(req) : MHD_YES;
 	}
 	if (*upload_size > 0)
@@ -330,6 +476,47 @@ http_resume(http_request *req)
 	MHD_resume_connection(req->conn);
 }
 
+/*
+ * Let the process hold max_connections sockets besides its files, if the
+ * hard limit allows (the soft limit is often 1 024).
+ */
+static void
+raise_fd_limit(unsigned max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_message("http", "the open-file limit (%llu) is below max_connections + 64: "
+		    "connections beyond it will be refused", (unsigned long long)rl.rlim_cur);
+}
+
+/* The limiter and the watcher, as the options ask; -1 with a message. */
+static int
+start_guards(http_server *srv, char *err, size_t errlen)
+{
+	if (srv->opt.rate_per_minute > 0)
+		srv->rl = ratelimit_new(srv->opt.rate_per_minute,
+		    srv->opt.rate_burst ? srv->opt.rate_burst : 1, LIMIT_RATE_CLIENTS);
+	srv->header_ms = (int64_t)srv->opt.header_seconds * 1000;
+	if (srv->header_ms > 0 && (srv->watch = watch_start()) == NULL) {
+		snprintf(err, errlen, "cannot start the connection watcher: %s", strerror(errno));
+		ratelimit_free(srv->rl);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+stop_guards(http_server *srv)
+{
+	watch_stop(srv->watch);
+	ratelimit_free(srv->rl);
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -358,6 +545,11 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	srv->app = app;
 	srv->opt = *opt;
 	atomic_init(&srv->inflight, 0);
+	if (start_guards(srv, err, errlen) < 0) {
+		free(srv);
+		return -1;
+	}
+	raise_fd_limit(opt->max_connections);
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -367,10 +559,13 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->idle_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES * 2,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		snprintf(err, errlen, "cannot listen on %s: %s", opt->listen, strerror(errno));
+		stop_guards(srv);
 		free(srv);
 		return -1;
 	}
@@ -392,6 +587,7 @@ http_server_stop(http_server *srv)
 	if (srv == NULL)
 		return;
 	MHD_stop_daemon(srv->daemon);
+	stop_guards(srv);                      /* after MHD: it has forgotten every connection */
 	free(srv);
 }
 

@@ -50,6 +50,21 @@ typedef struct store_indicator {
 	long item;             /* index in ipAddressList/urlList, or -1 for top-level fields */
 } store_indicator;
 
+/*
+ * A file given as evidence with a report, stored in the report's own
+ * transaction.  When the file's bytes were cut out of raw_body (so they are
+ * not kept twice), raw_offset says where they were; -1 when not.
+ */
+typedef struct store_attachment {
+	const char *file_name;        /* as given, sanitized for display */
+	const char *declared_type;    /* the Content-Type the client sent; NULL if none */
+	const char *media_type;       /* as recognized from the content */
+	const void *data;
+	size_t size;
+	const char *sha256;           /* 64 lower-case hex digits */
+	long raw_offset;              /* offset in raw_body where data was cut out, or -1 */
+} store_attachment;
+
 typedef struct store_report {
 	const char *case_id;          /* UUIDv7 text */
 	const uint8_t *token_hash;    /* STORE_TOKEN_HASH_BYTES bytes */
@@ -70,6 +85,7 @@ typedef struct store_report {
 	const char *raw_content_type; /* may be NULL */
 	const store_indicator *indicators;
 	size_t n_indicators;
+	const store_attachment *attachment;  /* NULL: none */
 } store_report;
 
 #define STORE_TOKEN_HASH_BYTES 32

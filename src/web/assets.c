@@ -11,6 +11,13 @@
 
 extern const unsigned char web_style_css[];
 extern const size_t web_style_css_len;
+extern const unsigned char web_developer_js[], web_developer_css[];
+extern const size_t web_developer_js_len, web_developer_css_len;
+/* Swagger UI, from the swagger-ui-dist npm package (package-lock.json), for the developer page. */
+extern const unsigned char web_swagger_ui_bundle_js[], web_swagger_ui_css[];
+extern const size_t web_swagger_ui_bundle_js_len, web_swagger_ui_css_len;
+extern const unsigned char web_portal_js[];
+extern const size_t web_portal_js_len;
 
 typedef struct asset {
 	const char *name;
@@ -21,6 +28,11 @@ typedef struct asset {
 
 static const asset assets[] = {
 	{"style.css", web_style_css, &web_style_css_len, "text/css; charset=utf-8"},
+	{"developer.js", web_developer_js, &web_developer_js_len, "text/javascript; charset=utf-8"},
+	{"developer.css", web_developer_css, &web_developer_css_len, "text/css; charset=utf-8"},
+	{"swagger-ui-bundle.js", web_swagger_ui_bundle_js, &web_swagger_ui_bundle_js_len, "text/javascript; charset=utf-8"},
+	{"swagger-ui.css", web_swagger_ui_css, &web_swagger_ui_css_len, "text/css; charset=utf-8"},
+	{"portal.js", web_portal_js, &web_portal_js_len, "text/javascript; charset=utf-8"},
 };
 
 static void

@@ -32,7 +32,8 @@ web_page_begin(buf *b, const app *a, const char *title, enum web_tab tab, const 
 
 	(void)buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	    "<meta name=\"referrer\" content=\"same-origin\"><title>");
+	    "<meta name=\"referrer\" content=\"same-origin\">"
+	    "<link rel=\"icon\" href=\"data:,\"><title>");
 	(void)html_escape(b, title);
 	(void)buf_puts(b, " — ");
 	(void)html_escape(b, a->cfg->operator_name);

@@ -27,6 +27,7 @@
 #include "core/verrors.h"
 #include "ids.h"
 #include "intake.h"
+#include "metrics.h"
 #include "log.h"
 #include "util/html.h"
 #include "util/xalloc.h"
@@ -264,6 +265,7 @@ test_page(psub *s)
 	    "<p>The report is valid. It was a test submission, so it was not stored.</p></div>");
 	web_page_end(&s->page, s->a);
 	web_reply_html(s->req, 200, &s->page);
+	metrics_report(VALIDATE_CHANNEL_PORTAL, METRICS_TEST);
 }
 
 /* The report and its file against every rule: 0 valid; -1 after the form went back with the problems. */
@@ -283,6 +285,7 @@ check(psub *s, const portal_input *in)
 	}
 	s->has_att = in->has_file;
 	if (bad) {
+		metrics_report(VALIDATE_CHANNEL_PORTAL, METRICS_INVALID);
 		errors = verrors_errors_json(e);
 		form_again(s, 400, errors, NULL);
 		cJSON_Delete(errors);
@@ -327,6 +330,7 @@ stored(void *arg, int rc)
 {
 	psub *s = arg;
 
+	metrics_report(VALIDATE_CHANNEL_PORTAL, rc == STORE_OK ? METRICS_STORED : METRICS_NOT_STORED);
 	if (rc == STORE_OK)
 		web_reply_html(s->req, 200, &s->page);
 	else
@@ -349,6 +353,7 @@ store_it(psub *s, const portal_input *in)
 	http_suspend(s->req);
 	rc = store_submit(s->a->st, &s->in.sr, stored, s);
 	if (rc != STORE_OK) {
+		metrics_report(VALIDATE_CHANNEL_PORTAL, METRICS_NOT_STORED);
 		not_stored(s, rc == STORE_BUSY ? "Too many reports are waiting to be stored: the report was NOT received."
 		    " Submit it again in a moment." : "The service is shutting down: the report was NOT received."
 		    " Submit it again in a moment.");

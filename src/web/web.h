@@ -30,5 +30,17 @@ void web_page_end(buf *b, const app *a);
 void web_reply_html(http_request *req, unsigned status, buf *b);
 /* The routes of the static files. */
 const http_route *web_static_routes(size_t *n);
+/* The route of the developer page (GET /report/developer). */
+const http_route *web_developer_routes(size_t *n);
+/*
+ * The Report Abuse Portal: GET/POST /report/abuse, POST /report/abuse/validate,
+ * GET /report/abuse/status/{caseId}.  web_portal_init() before serving sizes
+ * the form's body limit from cfg (attachment_max_bytes and the form's
+ * fields), loads libmagic's database and makes the form tokens' secret;
+ * 0, or -1 with a message.  web_portal_cleanup() after serving.
+ */
+int web_portal_init(const config *cfg, char *err, size_t errlen);
+void web_portal_cleanup(void);
+const http_route *web_portal_routes(size_t *n);
 
 #endif

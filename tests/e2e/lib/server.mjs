@@ -53,9 +53,12 @@ function childEnv() {
  * Start a server.
  *   dir:  directory for the database (default: a new temporary one, removed by stop())
  *   args: extra command-line arguments (e.g. ['--max-body-bytes', '4096'])
+ *   wrap: a command the server is run under, the binary and its arguments
+ *         appended (e.g. ['unshare', '-m', 'sh', '-c', '... exec "$@"', 'sh']);
+ *         it must exec the server so that proc.pid is the server's
  * Returns { base, port, dir, database, proc, stderr(), stdout(), waitForStderr(pred, ms), stop() }.
  */
-export async function startServer({ dir, args = [] } = {}) {
+export async function startServer({ dir, args = [], wrap = [] } = {}) {
   const ownDir = !dir;
   const workDir = dir ?? makeTempDir();
   const database = join(workDir, 'abusedesk.db');
@@ -64,7 +67,8 @@ export async function startServer({ dir, args = [] } = {}) {
     throw new Error(`abusedesk binary not found at ${BIN} (build it, or set ABUSEDESK_BIN)`);
   }
   const argv = ['serve', '--listen', '127.0.0.1:0', '--database', database, ...args];
-  const proc = spawn(BIN, argv, { cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...cmdArgs] = [...wrap, BIN, ...argv];
+  const proc = spawn(cmd, cmdArgs, { cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   // A server left running by a failed test must not keep the test process
   // alive; the 'exit' handler above kills it.

@@ -569,13 +569,14 @@ test_open_creates_directory_and_schema(void **state)
 	assert_int_equal(sb.st_mode & 0027, 0);  /* 0750 less the umask */
 	assert_int_equal(count_reports(c->st), 0);
 	db = raw_open(c);
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 1);
-	assert_int_equal(raw_int(db, "SELECT max(version) FROM schema_migrations"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 2);
+	assert_int_equal(raw_int(db, "SELECT max(version) FROM schema_migrations"), 2);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
 	    " name IN ('reports', 'indicators', 'heartbeat', 'indicators_by_value',"
-	    " 'indicators_by_host', 'indicators_by_report', 'reports_by_received')"), 7);
+	    " 'indicators_by_host', 'indicators_by_report', 'reports_by_received',"
+	    " 'attachments', 'attachments_by_report', 'attachments_by_sha256')"), 10);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
-	    " type = 'table' AND sql LIKE '%STRICT'"), 4);
+	    " type = 'table' AND sql LIKE '%STRICT'"), 5);
 	sqlite3_close(db);
 }
 
@@ -597,7 +598,7 @@ test_migrations_are_idempotent_on_reopen(void **state)
 		    (const char *)sqlite3_column_text(s, 0));
 		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 		sqlite3_finalize(s);
-		assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 1);
+		assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 2);
 		sqlite3_close(db);
 		reopen(c, NULL);
 	}
@@ -769,6 +770,56 @@ test_reports_survive_close_and_reopen(void **state)
 	    " kind = 2 AND port = 443 AND host = 'phish.example' AND item IS NULL"), 3);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM indicators WHERE"
 	    " kind = 1 AND port IS NULL AND host IS NULL AND item = 0"), 3);
+	sqlite3_close(db);
+}
+
+/* ---- attachments (migration 2) ------------------------------------------ */
+
+#define EVIDENCE "Received: from mail.example\r\nSubject: win\r\n\r\nclick here\r\n"
+#define EVIDENCE_SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void
+test_attachment_is_stored_with_its_report(void **state)
+{
+	struct ctx *c = *state;
+	store_attachment a = { "mail.eml", "message/rfc822", "message/rfc822",
+	    EVIDENCE, sizeof EVIDENCE - 1, EVIDENCE_SHA, 123 };
+	struct fx f[2];
+	sqlite3 *db;
+
+	open_ok(c, NULL);
+	fx_init(&f[0], 60);
+	fx_init(&f[1], 61);
+	f[0].r.attachment = &a;
+	assert_int_equal(store_put(c->st, &f[0].r), STORE_OK);
+	assert_int_equal(store_put(c->st, &f[1].r), STORE_OK);
+	db = raw_open(c);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM attachments"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM attachments a JOIN reports r"
+	    " ON r.id = a.report_id WHERE r.case_id = '01900000-0000-7000-8000-00000000003c'"
+	    " AND a.file_name = 'mail.eml' AND a.media_type = 'message/rfc822'"
+	    " AND a.declared_type = 'message/rfc822' AND a.raw_offset = 123"
+	    " AND a.sha256 = '" EVIDENCE_SHA "' AND a.size = length(a.content)"
+	    " AND a.content = CAST('" EVIDENCE "' AS BLOB)"), 1);
+	sqlite3_close(db);
+}
+
+static void
+test_report_with_a_bad_attachment_is_not_stored_at_all(void **state)
+{
+	struct ctx *c = *state;
+	store_attachment bad = { "x.txt", NULL, "text/plain", "x", 1, "not-a-hash", -1 };
+	struct fx f;
+	sqlite3 *db;
+
+	open_ok(c, NULL);
+	fx_init(&f, 62);
+	f.r.attachment = &bad;
+	assert_int_equal(store_put(c->st, &f.r), STORE_ERR);
+	assert_int_equal(count_reports(c->st), 0);
+	assert_int_equal(count_ind(c->st, STORE_KIND_IP, f.ip), 0);
+	db = raw_open(c);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM attachments"), 0);
 	sqlite3_close(db);
 }
 
@@ -1338,6 +1389,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_json_round_trips, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_count_by_indicator_counts_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports_survive_close_and_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attachment_is_stored_with_its_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_with_a_bad_attachment_is_not_stored_at_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submits_commit_in_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_report_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_full_is_busy, setup, teardown),
