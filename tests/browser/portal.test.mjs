@@ -175,7 +175,7 @@ test('valid_report_with_attachment_reaches_confirmation_and_the_store', T, async
   const before = reportCount(srv.database);
   assert.equal(await submit(page), 200);
   assert.equal(await page.textContent('h1'), 'Thank you: your report was received');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'confirmation');
+  assert.equal(await focusedAfterLoad(page, 'confirmation'), 'confirmation');
   const caseId = await page.textContent('.case-id');
   assert.equal(await page.textContent('code.hash'), sha256(EML));
   assert.match(await page.textContent('dl.summary'), /phish\.eml.*message\/rfc822/s);
@@ -242,8 +242,17 @@ async function fillBad(page, js) {
   await page.fill('#f-reportNotes', badFields.reportNotes);
 }
 
+/**
+ * The element that has the focus once autofocus has run: autofocus is applied at the
+ * page's next rendering opportunity, not at load, so wait (bounded) before reading it.
+ */
+async function focusedAfterLoad(page, id) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5_000 }).catch(() => {});
+  return page.evaluate(() => document.activeElement.id);
+}
+
 async function assertComesBack(page, api) {
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  assert.equal(await focusedAfterLoad(page, 'error-summary'), 'error-summary');
   for (const [key, msgs] of Object.entries(api.json.errors)) {
     const id = `f-${key}`;
     assert.equal((await page.textContent(`#${id}-error`)).replace(/^Error: /, ''), msgs.join(''), key);
@@ -403,7 +412,7 @@ test('every_control_is_labelled_and_the_form_works_by_keyboard', T, async () => 
   // Submit an empty form with the keyboard: the summary takes the focus, a link leads to its field.
   await page.focus('button[value="submit"]');
   assert.equal(await press(page, null, 'Enter'), 400);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  assert.equal(await focusedAfterLoad(page, 'error-summary'), 'error-summary');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '#f-reporterName');
   await page.keyboard.press('Enter');
