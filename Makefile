@@ -56,6 +56,9 @@ test: deps-test
 	$(MAKE) test-asan
 
 test-unit: $(BUILD)/build.ninja
+	@# a build dir first set up by `make run` (no cmocka then) is set up again now that cmocka is here
+	@if grep -q unit-tests-need-cmocka $(BUILD)/meson-info/intro-tests.json 2>/dev/null && \
+	    pkg-config --exists cmocka; then meson setup --reconfigure $(BUILD); fi
 	ninja -C $(BUILD)
 	meson test -C $(BUILD) --print-errorlogs
 
