@@ -41,8 +41,9 @@ struct http_request {
 	char *hdr_names[LIMIT_REPLY_HEADERS];
 	char *hdr_values[LIMIT_REPLY_HEADERS];
 	size_t n_hdrs;
-	int suspended;
+	int parked;                  /* suspended, another thread answers; MHD thread only */
 	int dispatched;
+	int counted;                 /* counted in srv->active */
 	unsigned target_problem;     /* 400 or 414 when the request-target as sent is refused; 0 if fine */
 	void (*on_complete)(void *);
 	void *on_complete_arg;

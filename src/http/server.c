@@ -41,6 +41,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -66,6 +67,8 @@ struct http_server {
 	ratelimit *rl;               /* NULL: no rate limit */
 	watch *watch;                /* NULL: no header/body deadlines */
 	int64_t header_ms;
+	atomic_long active;          /* requests dispatched and not yet completed */
+	atomic_int stopping;         /* set by http_server_stop: new requests get 503 */
 };
 
 #define RESERVE_STEP (64u * 1024)
@@ -279,6 +282,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_Reque
 		    req->status, req->reply_bytes, mono_ms() - req->start_mono,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted");
 	release_inflight(req);
+	if (req->counted)
+		atomic_fetch_sub(&req->srv->active, 1);
 	if (req->on_complete != NULL)
 		req->on_complete(req->on_complete_arg);
 	request_reply_discard(req);
@@ -412,6 +417,20 @@ dispatch(http_request *req)
 {
 	unsigned accept = req->route->accept ? req->route->accept : HTTP_BODY_NONE;
 
+	/*
+	 * Count the request before looking at `stopping`, and the stopper sets
+	 * `stopping` before reading the count (both sequentially consistent):
+	 * either the stopper waits for this request or this request sees the
+	 * stop and never suspends.
+	 */
+	atomic_fetch_add(&req->srv->active, 1);
+	req->counted = 1;
+	if (atomic_load(&req->srv->stopping)) {
+		http_add_header(req, "Retry-After", "5");
+		http_reply_problem(req, 503, "Shutting down",
+		    "The service is restarting; nothing was received. Send the request again in a moment.", NULL);
+		return;
+	}
 	req->body_type = decide_type(req);
 	if (req->body.len == 0 && (accept & HTTP_BODY_NONE))
 		req->body_type = HTTP_BODY_NONE;   /* a GET with a stray Content-Type header is still a GET */
@@ -448,16 +467,25 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	if (*upload_size > 0)
 		return take_body(req, upload, upload_size);
+	if (req->parked) {
+		/*
+		 * Called again after http_resume(): the other thread made the
+		 * reply before resuming, and MHD's resume lock orders its writes
+		 * before this call.  Until now this thread kept off the reply.
+		 */
+		req->parked = 0;
+		if (req->response == NULL)
+			http_reply_problem(req, 500, "Internal error", "The server could not answer this request.", NULL);
+		return queue(req);
+	}
 	if (req->response != NULL)
 		return queue(req);
-	if (req->suspended)
-		return MHD_YES;
 	if (!req->dispatched && req->status == 0)
 		dispatch(req);
+	if (req->parked)
+		return MHD_YES;            /* another thread answers: do not read the reply fields now */
 	if (req->response != NULL)
 		return queue(req);
-	if (req->suspended)
-		return MHD_YES;
 	http_reply_problem(req, 500, "Internal error", "The server could not answer this request.", NULL);
 	return queue(req);
 }
@@ -465,14 +493,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 void
 http_suspend(http_request *req)
 {
-	req->suspended = 1;
+	req->parked = 1;                     /* written and read by the connection's MHD thread only */
 	MHD_suspend_connection(req->conn);
 }
 
 void
 http_resume(http_request *req)
 {
-	req->suspended = 0;
+	/* No field of req is written here: this runs on another thread (the store's writer). */
 	MHD_resume_connection(req->conn);
 }
 
@@ -545,6 +573,8 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	srv->app = app;
 	srv->opt = *opt;
 	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->active, 0);
+	atomic_init(&srv->stopping, 0);
 	if (start_guards(srv, err, errlen) < 0) {
 		free(srv);
 		return -1;
@@ -584,9 +614,25 @@ http_server_port(const http_server *srv)
 void
 http_server_stop(http_server *srv)
 {
+	MHD_socket listener;
+
 	if (srv == NULL)
 		return;
+	/*
+	 * MHD aborts the process if stopped with a suspended connection, and a
+	 * suspended request is a report being committed: stop taking new
+	 * connections and requests, let those in hand be answered (the store
+	 * is still open), then stop.  Bounded: a store stuck for 15 s loses.
+	 */
+	listener = MHD_quiesce_daemon(srv->daemon);
+	atomic_store(&srv->stopping, 1);
+	for (int i = 0; i < 1500 && atomic_load(&srv->active) > 0; i++)
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	if (atomic_load(&srv->active) > 0)
+		log_message("http", "stopping with %ld requests still unanswered", (long)atomic_load(&srv->active));
 	MHD_stop_daemon(srv->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	stop_guards(srv);                      /* after MHD: it has forgotten every connection */
 	free(srv);
 }
