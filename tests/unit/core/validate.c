@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/validate.h"
+#include "util/buf.h"
 
 extern const unsigned char embedded_taxonomy[];
 extern const size_t embedded_taxonomy_len;
@@ -325,6 +326,34 @@ duplicates_in_lists_are_merged(void **state)
 	done(&res);
 }
 
+/*
+ * Regression: items differing only in destinationPort all fell in one bucket
+ * of the old fixed hash (18 s for 65 535 of them).  The sort-based merge must
+ * keep every distinct item, drop later duplicates, and keep the order sent.
+ */
+static void
+items_differing_only_in_port_are_distinct_and_order_is_kept(void **state)
+{
+	result res;
+	buf b;
+
+	(void)state;
+	buf_init(&b, 1u << 20);
+	(void)buf_puts(&b, "{" IPREP "\"ipAddressList\":[");
+	for (int d = 3000; d >= 1; d--)
+		(void)buf_printf(&b, "{\"sourceIp\":\"8.8.4.4\",\"destinationIp\":\"1.1.1.1\",\"destinationPort\":%d},", d);
+	(void)buf_puts(&b, "{\"sourceIp\":\"8.8.4.4\",\"destinationIp\":\"1.1.1.1\",\"destinationPort\":7},"
+	    "{\"sourceIp\":\"8.8.4.4\",\"destinationIp\":\"1.1.1.1\",\"destinationPort\":3000}]}");
+	run(&res, buf_str(&b));
+	assert_int_equal(res.rc, 0);
+	assert_int_equal(res.r.n_ips, 3000);
+	assert_int_equal(res.r.duplicates_merged, 2);
+	for (size_t i = 0; i < res.r.n_ips; i++)
+		assert_int_equal(res.r.ips[i].destination_port, 3000 - (int)i);
+	done(&res);
+	buf_cleanup(&b);
+}
+
 static void
 url_report_with_destination_only_treats_it_as_the_indicator(void **state)
 {
@@ -551,6 +580,7 @@ main(void)
 		cmocka_unit_test(special_purpose_source_is_refused_destination_is_not),
 		cmocka_unit_test(list_errors_are_keyed_by_path),
 		cmocka_unit_test(duplicates_in_lists_are_merged),
+		cmocka_unit_test(items_differing_only_in_port_are_distinct_and_order_is_kept),
 		cmocka_unit_test(url_report_with_destination_only_treats_it_as_the_indicator),
 		cmocka_unit_test(url_report_needs_a_url),
 		cmocka_unit_test(operator_scope_is_enforced),
