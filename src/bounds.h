@@ -21,7 +21,8 @@
 #define LIMIT_BODY_DISCARD        (1u * 1024 * 1024)  /* body bytes read and dropped after a refusal before the connection is cut */
 #define LIMIT_REPLY_HEADERS       8u                  /* extra headers one reply may carry */
 #define LIMIT_HEADER_SECONDS      10u                 /* (config) request line + headers must arrive within this */
-#define LIMIT_BODY_MIN_RATE       1024u               /* body bytes a second a client must keep up, after a grace of LIMIT_HEADER_SECONDS */
+#define LIMIT_BODY_MIN_RATE       1024u               /* body bytes a second; half of it must come in every LIMIT_HEADER_SECONDS window */
+#define LIMIT_BODY_SECONDS        300u                /* a whole body must arrive within this (16 MiB at 56 KiB/s) */
 #define LIMIT_FORWARDED_HOPS      16u                 /* X-Forwarded-For entries looked at */
 #define LIMIT_RATE_CLIENTS        65536u              /* client addresses the rate limiter remembers */
 

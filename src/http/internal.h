@@ -44,6 +44,8 @@ struct http_request {
 	int parked;                  /* suspended, another thread answers; MHD thread only */
 	int dispatched;
 	int counted;                 /* counted in srv->active */
+	int64_t mark_ms;             /* body progress checkpoint (watch clock), see body_deadline */
+	uint64_t mark_bytes;
 	unsigned target_problem;     /* 400 or 414 when the request-target as sent is refused; 0 if fine */
 	void (*on_complete)(void *);
 	void *on_complete_arg;

@@ -19,8 +19,8 @@
  * Hostile clients.  Connections are capped overall and per address (MHD).
  * Each connection is watched (watch.h): its request line and headers must
  * arrive within header_seconds of the connection opening or of the
- * previous answer, and its body after that at LIMIT_BODY_MIN_RATE bytes a
- * second on average, or the connection is cut; MHD's own idle timeout,
+ * previous answer, and its body must keep moving after that (see
+ * body_deadline), or the connection is cut; MHD's own idle timeout,
  * which every byte restarts, stays as the bound on silence.  At the first
  * call, after routing and before any body is read, requests to routes
  * other than GET/HEAD take a token from the client address's bucket
@@ -207,16 +207,31 @@ conn_watch(struct MHD_Connection *c)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
-/* The body so far must have come at LIMIT_BODY_MIN_RATE, after a grace of header_ms. */
+/*
+ * The body must keep moving: within every header_ms window at least half
+ * of what LIMIT_BODY_MIN_RATE would bring (so 5 KiB in 10 s by default),
+ * and all of it within LIMIT_BODY_SECONDS of the request's start.  A
+ * window, not the average since the start: with an average, bytes sent
+ * early bought a long stall, and a client could hold the server's
+ * in-flight budget by sending a burst and then a byte now and then.
+ */
 static void
 body_deadline(http_request *req)
 {
 	http_server *srv = req->srv;
 	uint64_t got = (uint64_t)req->body.len + req->discarded;
+	uint64_t window_bytes = (uint64_t)LIMIT_BODY_MIN_RATE * (uint64_t)srv->header_ms / 2000;
+	int64_t now, end;
 
-	if (srv->watch != NULL)
-		watch_set(conn_watch(req->conn),
-		    (int64_t)req->start_mono + srv->header_ms + (int64_t)(got / LIMIT_BODY_MIN_RATE) * 1000);
+	if (srv->watch == NULL)
+		return;
+	now = watch_now_ms();
+	if (req->mark_ms == 0 || got - req->mark_bytes >= window_bytes) {
+		req->mark_ms = now;
+		req->mark_bytes = got;
+	}
+	end = (int64_t)req->start_mono + srv->header_ms + (int64_t)LIMIT_BODY_SECONDS * 1000;
+	watch_set(conn_watch(req->conn), req->mark_ms + srv->header_ms < end ? req->mark_ms + srv->header_ms : end);
 }
 
 /* MHD opened or closed a connection: watch it, or forget it. */
