@@ -11,6 +11,7 @@
  * kept report.
  */
 #include "app.h"
+#include "api/answers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,6 @@
 #include "util/jsonbody.h"
 #include "util/xalloc.h"
 
-#define PROBLEM_VALIDATION "/report/developer#validation-errors"
 
 typedef struct submission {
 	http_request *req;
@@ -58,9 +58,9 @@ reply_body_error(http_request *req, const char *path, const char *message)
 	char line[800];
 
 	cJSON_AddItemToObject(errors, path, cJSON_CreateStringArray(msgs, 1));
-	cJSON_AddStringToObject(extra, "type", PROBLEM_VALIDATION);
+	cJSON_AddStringToObject(extra, "type", ANSWERS_INVALID_TYPE);
 	snprintf(line, sizeof(line), "The report has 1 problem: %s: %s.", path, message);
-	http_reply_problem(req, 400, "The report is not valid", line, extra);
+	http_reply_problem(req, 400, ANSWERS_INVALID_TITLE, line, extra);
 }
 
 /* Parse the body into a cJSON object; NULL after replying with the problem. */
@@ -100,29 +100,16 @@ parse_body(http_request *req)
 static void
 reply_invalid(http_request *req, verrors *e)
 {
-	cJSON *extra = cJSON_CreateObject();
-	cJSON *allowed = verrors_allowed_json(e);
-	char line[2048];
+	char line[ANSWERS_LINE_MAX];
+	cJSON *extra = answers_invalid(e, line);
 
-	verrors_summary(e, line, sizeof(line));
-	cJSON_AddStringToObject(extra, "type", PROBLEM_VALIDATION);
-	cJSON_AddItemToObject(extra, "errors", verrors_errors_json(e));
-	if (allowed != NULL)
-		cJSON_AddItemToObject(extra, "allowed", allowed);
-	http_reply_problem(req, 400, "The report is not valid", line, extra);
+	http_reply_problem(req, 400, ANSWERS_INVALID_TITLE, line, extra);
 }
 
 static void
 reply_test(http_request *req, const report *r)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", "Test Successful: the report is valid. It was not stored.");
-	cJSON_AddBoolToObject(o, "testSubmission", 1);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)r->duplicates_merged);
-	cJSON_AddItemToObject(o, "report", report_to_json(r));
-	http_reply_json(req, 200, o);
+	http_reply_json(req, 200, answers_test(r));
 }
 
 static void
@@ -144,19 +131,12 @@ submission_free(void *arg)
 static int
 make_ok_text(submission *s)
 {
-	char when[64], url[80];
-	cJSON *o = cJSON_CreateObject();
+	char when[64];
+	cJSON *o;
 
 	format_ms(s->in.sr.received_ms, when, sizeof(when));
-	snprintf(url, sizeof(url), "/report/v2.0/abuse/%s", s->in.case_id);
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", s->in.case_id);
-	cJSON_AddStringToObject(o, "caseId", s->in.case_id);
-	cJSON_AddStringToObject(o, "trackingToken", s->in.token);
-	cJSON_AddStringToObject(o, "statusUrl", url);
-	cJSON_AddStringToObject(o, "receivedAt", when);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)s->r.duplicates_merged);
-	cJSON_AddItemToObject(o, "report", cJSON_CreateRaw(s->in.report_text));
+	o = answers_stored(s->in.case_id, s->in.token, when, s->r.duplicates_merged,
+	    cJSON_CreateRaw(s->in.report_text));
 	s->ok_text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (s->ok_text == NULL)

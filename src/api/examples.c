@@ -11,6 +11,7 @@
  * http/reply.c.
  */
 #include "api/examples.h"
+#include "api/answers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,48 +57,25 @@ examples_problem(unsigned status, const char *title, const char *message)
 	return o;
 }
 
+/* The 400 as http_reply_problem merges it: base members, then the answer's (type replaced in place). */
 static cJSON *
 answer_invalid(const verrors *e)
 {
-	cJSON *allowed = verrors_allowed_json(e);
-	char line[512];
-	cJSON *o;
+	char line[ANSWERS_LINE_MAX];
+	cJSON *extra = answers_invalid(e, line);
+	cJSON *o = examples_problem(400, ANSWERS_INVALID_TITLE, line);
 
-	verrors_summary(e, line, sizeof(line));
-	o = examples_problem(400, "The report is not valid", line);
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "type", cJSON_CreateString(EXAMPLE_PROBLEM_TYPE));
-	cJSON_AddItemToObject(o, "errors", verrors_errors_json(e));
-	if (allowed != NULL)
-		cJSON_AddItemToObject(o, "allowed", allowed);
-	return o;
-}
+	while (extra != NULL && extra->child != NULL) {
+		cJSON *it = cJSON_DetachItemViaPointer(extra, extra->child);
+		char key[64];
 
-static cJSON *
-answer_test(const report *r)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", "Test Successful: the report is valid. It was not stored.");
-	cJSON_AddBoolToObject(o, "testSubmission", 1);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)r->duplicates_merged);
-	cJSON_AddItemToObject(o, "report", report_to_json(r));
-	return o;
-}
-
-static cJSON *
-answer_stored(const report *r)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", EXAMPLE_CASE_ID);
-	cJSON_AddStringToObject(o, "caseId", EXAMPLE_CASE_ID);
-	cJSON_AddStringToObject(o, "trackingToken", EXAMPLE_TOKEN);
-	cJSON_AddStringToObject(o, "statusUrl", "/report/v2.0/abuse/" EXAMPLE_CASE_ID);
-	cJSON_AddStringToObject(o, "receivedAt", EXAMPLE_RECEIVED_AT);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)r->duplicates_merged);
-	cJSON_AddItemToObject(o, "report", report_to_json(r));
+		snprintf(key, sizeof(key), "%s", it->string);
+		if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(o, key, it);
+		else
+			cJSON_AddItemToObject(o, key, it);
+	}
+	cJSON_Delete(extra);
 	return o;
 }
 
@@ -117,7 +95,8 @@ answer(slot *s, const vcontext *ctx)
 		s->pub.outcome = r.test ? EXAMPLE_TEST : EXAMPLE_STORED;
 		s->pub.status = 200;
 		s->pub.content_type = "application/json";
-		s->response = r.test ? answer_test(&r) : answer_stored(&r);
+		s->response = r.test ? answers_test(&r) :
+		    answers_stored(EXAMPLE_CASE_ID, EXAMPLE_TOKEN, EXAMPLE_RECEIVED_AT, r.duplicates_merged, report_to_json(&r));
 		report_cleanup(&r);
 	}
 	verrors_free(e);

@@ -27,6 +27,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "api/answers.h"
 #include "core/validate.h"
 
 #define EXAMPLE_REQUEST_ID "0123456789abcdef"
@@ -34,7 +35,7 @@
 #define EXAMPLE_TOKEN "AbCdEfGhIjKlMnOpQrStUv"
 #define EXAMPLE_RECEIVED_AT "2021-01-18T12:00:00.000Z"
 /* The problem type of a 400 for an invalid report (as abuse.c answers). */
-#define EXAMPLE_PROBLEM_TYPE "/report/developer#validation-errors"
+#define EXAMPLE_PROBLEM_TYPE ANSWERS_INVALID_TYPE
 
 enum example_outcome {
 	EXAMPLE_TEST,        /* 200, a valid test submission */

@@ -20,6 +20,7 @@
  * and SourceUrl, names in any letter case.
  */
 #include "web/portal.h"
+#include "api/answers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,6 @@
 #include "util/jsonbody.h"
 #include "util/multipart.h"
 
-#define PROBLEM_VALIDATION "/report/developer#validation-errors"
 
 /* ---- reading a form ------------------------------------------------------- */
 
@@ -310,16 +310,10 @@ post_form(http_request *req)
 static void
 reply_invalid(http_request *req, const verrors *e)
 {
-	cJSON *extra = cJSON_CreateObject();
-	cJSON *allowed = verrors_allowed_json(e);
-	char line[2048];
+	char line[ANSWERS_LINE_MAX];
+	cJSON *extra = answers_invalid(e, line);
 
-	verrors_summary(e, line, sizeof line);
-	cJSON_AddStringToObject(extra, "type", PROBLEM_VALIDATION);
-	cJSON_AddItemToObject(extra, "errors", verrors_errors_json(e));
-	if (allowed != NULL)
-		cJSON_AddItemToObject(extra, "allowed", allowed);
-	http_reply_problem(req, 400, "The report is not valid", line, extra);
+	http_reply_problem(req, 400, ANSWERS_INVALID_TITLE, line, extra);
 }
 
 static cJSON *
