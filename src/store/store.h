@@ -5,7 +5,8 @@
  * success only after the report's transaction is committed and the commit
  * is on disk (fsync'd).  Concurrent submissions are committed together
  * (group commit) by one writer thread, so durability costs one fsync per
- * batch, not one per report.  Reads (store_get_status, lookups) run on
+ * batch, not one per report; a sync thread flushes batch N while the writer
+ * inserts batch N+1, and runs the callbacks.  Reads (store_get_status, lookups) run on
  * their own connections, concurrently with the writer.
  *
  * The SQLite implementation (store_sqlite.c) documents the schema and the
@@ -101,7 +102,7 @@ typedef struct store_status {
 	size_t n_indicators;
 } store_status;
 
-/* Called once per submission, on the writer thread, after commit+fsync (rc STORE_OK) or failure. */
+/* Called once per submission, on the store's sync thread, after commit+fsync (rc STORE_OK) or failure. */
 typedef void (*store_done_fn)(void *arg, int rc);
 
 /*
@@ -115,7 +116,7 @@ void store_close(store *st);
 
 /*
  * Queue r for the writer.  STORE_OK: done(arg, rc) will be called exactly
- * once, later, from the writer thread.  Negative (STORE_BUSY, STORE_CLOSED):
+ * once, later, from the store's sync thread.  Negative (STORE_BUSY, STORE_CLOSED):
  * not queued, done is never called.
  */
 int store_submit(store *st, const store_report *r, store_done_fn done, void *arg);

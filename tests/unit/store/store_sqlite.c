@@ -6,9 +6,11 @@
  * VFS is registered as SQLite's default before any store opens, so every
  * connection the store makes goes through it.  It forwards to the real
  * ("unix") VFS and can
- *   - count fsyncs of the WAL: with synchronous=FULL each commit syncs the
- *     WAL once (checkpoints add one each), so the count bounds the number of
- *     commits from above and shows that STORE_OK came after an fsync;
+ *   - count fsyncs of the WAL, hold them back or make them fail: fsync and
+ *     fdatasync are defined below, shadowing libc's for SQLite and the
+ *     store's syncer alike; the store syncs the WAL once per batch
+ *     (checkpoints add one each), so the count bounds the number of batches
+ *     from above;
  *   - make writes to the database and WAL fail as a full disk (SQLITE_FULL,
  *     the unix VFS's answer to ENOSPC), a failing disk (SQLITE_IOERR_WRITE)
  *     or a read-only filesystem (SQLITE_IOERR_WRITE, and access(2) saying
@@ -29,6 +31,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -47,6 +50,67 @@
 
 #include "store/store.h"
 
+/* ---- fsync, shadowed ---------------------------------------------------- */
+
+static atomic_long wal_syncs;
+static atomic_int wal_sync_errno;  /* != 0: fsyncs of a WAL fail so */
+static atomic_int wal_sync_held;   /* != 0: fsyncs of a WAL wait */
+
+int fsync(int fd);
+int fdatasync(int fd);
+
+static int
+is_wal(int fd)
+{
+	char link[64], path[512];
+	ssize_t n;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof path - 1);
+	if (n < 4)
+		return 0;
+	path[n] = '\0';
+	return strcmp(path + n - 4, "-wal") == 0;
+}
+
+/* Count, hold back or fail a sync of a WAL; -1 with errno when failed. */
+static int
+wal_sync_hook(int fd)
+{
+	int e;
+
+	if (!is_wal(fd))
+		return 0;
+	while (atomic_load(&wal_sync_held))
+		usleep(1000);
+	if ((e = atomic_load(&wal_sync_errno)) != 0) {
+		errno = e;
+		return -1;
+	}
+	atomic_fetch_add(&wal_syncs, 1);
+	return 0;
+}
+
+int
+fsync(int fd)
+{
+	static int (*real)(int);
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	return wal_sync_hook(fd) == 0 ? real(fd) : -1;
+}
+
+int
+fdatasync(int fd)
+{
+	static int (*real)(int);
+
+	if (real == NULL)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	return wal_sync_hook(fd) == 0 ? real(fd) : -1;
+}
+
 /* ---- the shim VFS ------------------------------------------------------ */
 
 struct shim_file {
@@ -61,7 +125,6 @@ static atomic_int fault_rc;        /* != 0: writes to the db and WAL fail so */
 static atomic_int fault_errno;
 static atomic_int open_readonly;
 static atomic_int no_shm;
-static atomic_long wal_syncs;
 
 #define REAL(f) (((struct shim_file *)(f))->real)
 
@@ -98,8 +161,6 @@ s_truncate(sqlite3_file *f, sqlite3_int64 size)
 static int
 s_sync(sqlite3_file *f, int flags)
 {
-	if (((struct shim_file *)f)->flags & SQLITE_OPEN_WAL)
-		atomic_fetch_add(&wal_syncs, 1);
 	return REAL(f)->pMethods->xSync(REAL(f), flags);
 }
 
@@ -332,6 +393,8 @@ shim_reset(void)
 	atomic_store(&fault_errno, 0);
 	atomic_store(&open_readonly, 0);
 	atomic_store(&no_shm, 0);
+	atomic_store(&wal_sync_errno, 0);
+	atomic_store(&wal_sync_held, 0);
 }
 
 /* ---- fixtures ---------------------------------------------------------- */
@@ -569,14 +632,16 @@ test_open_creates_directory_and_schema(void **state)
 	assert_int_equal(sb.st_mode & 0027, 0);  /* 0750 less the umask */
 	assert_int_equal(count_reports(c->st), 0);
 	db = raw_open(c);
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 2);
-	assert_int_equal(raw_int(db, "SELECT max(version) FROM schema_migrations"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 3);
+	assert_int_equal(raw_int(db, "SELECT max(version) FROM schema_migrations"), 3);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
 	    " name IN ('reports', 'indicators', 'heartbeat', 'indicators_by_value',"
-	    " 'indicators_by_host', 'indicators_by_report', 'reports_by_received',"
-	    " 'attachments', 'attachments_by_report', 'attachments_by_sha256')"), 10);
+	    " 'indicators_by_host', 'attachments', 'attachments_by_report',"
+	    " 'attachments_by_sha256')"), 8);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
-	    " type = 'table' AND sql LIKE '%STRICT'"), 5);
+	    " name IN ('indicators_by_report', 'reports_by_received')"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " type = 'table' AND sql LIKE '%STRICT%'"), 5);
 	sqlite3_close(db);
 }
 
@@ -598,7 +663,7 @@ test_migrations_are_idempotent_on_reopen(void **state)
 		    (const char *)sqlite3_column_text(s, 0));
 		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 		sqlite3_finalize(s);
-		assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 2);
+		assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_migrations"), 3);
 		sqlite3_close(db);
 		reopen(c, NULL);
 	}
@@ -903,6 +968,7 @@ test_concurrent_submits_commit_in_batches(void **state)
 	struct slot *slots;
 	long syncs0, syncs;
 	store_status s;
+	sqlite3 *db;
 
 	open_ok(c, NULL);
 	syncs0 = atomic_load(&wal_syncs);
@@ -921,6 +987,135 @@ test_concurrent_submits_commit_in_batches(void **state)
 	assert_true(syncs < THREADS * PER_THREAD);
 	free(fx);
 	free(slots);
+	db = raw_open(c);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_integrity_check"
+	    " WHERE integrity_check = 'ok'"), 1);
+	sqlite3_close(db);
+}
+
+/* A report is committed before its WAL is synced, but acknowledged only after. */
+static void
+test_callback_waits_for_wal_sync(void **state)
+{
+	struct ctx *c = *state;
+	struct tally t = TALLY_INIT;
+	struct slot slot = { &t, 99, 0 };
+	struct fx f;
+	long syncs;
+
+	open_ok(c, NULL);
+	fx_init(&f, 7);
+	syncs = atomic_load(&wal_syncs);
+	atomic_store(&wal_sync_held, 1);
+	assert_int_equal(store_submit(c->st, &f.r, slot_done, &slot), STORE_OK);
+	for (int i = 0; i < 200 && count_reports(c->st) == 0; i++)
+		usleep(1000);
+	assert_int_equal(count_reports(c->st), 1);  /* committed, visible */
+	usleep(100 * 1000);
+	assert_int_equal(tally_count(&t), 0);       /* not acknowledged */
+	atomic_store(&wal_sync_held, 0);
+	tally_wait(&t, 1);
+	assert_int_equal(slot.rc, STORE_OK);
+	assert_int_equal(slot.calls, 1);
+	assert_true(atomic_load(&wal_syncs) > syncs);
+}
+
+/* A failed WAL sync: nothing is acknowledged until the store is reopened. */
+static void
+test_failed_wal_sync_fails_until_reopened(void **state)
+{
+	struct ctx *c = *state;
+	struct fx f[3];
+
+	open_ok(c, NULL);
+	for (unsigned i = 0; i < 3; i++)
+		fx_init(&f[i], 60 + i);
+	assert_int_equal(store_put(c->st, &f[0].r), STORE_OK);
+	atomic_store(&wal_sync_errno, EIO);
+	assert_int_equal(store_put(c->st, &f[1].r), STORE_ERR);
+	atomic_store(&wal_sync_errno, 0);
+	/* The page cache may have lost what the failed sync did not write. */
+	assert_int_equal(store_put(c->st, &f[2].r), STORE_ERR);
+	assert_int_equal(store_ready(c->st), STORE_ERR);
+	reopen(c, NULL);
+	assert_int_equal(store_ready(c->st), STORE_OK);
+	assert_int_equal(store_put(c->st, &f[2].r), STORE_OK);
+}
+
+/* A database made by migrations 1 and 2, as an older abusedesk left it. */
+static const char schema_v2[] =
+	"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+	" applied_at TEXT NOT NULL) STRICT;"
+	"INSERT INTO schema_migrations VALUES (1, '2024-01-01T00:00:00.000Z'),"
+	" (2, '2024-01-01T00:00:00.000Z');"
+	"CREATE TABLE reports (id INTEGER PRIMARY KEY, case_id TEXT NOT NULL UNIQUE,"
+	" token_hash BLOB NOT NULL CHECK (length(token_hash) = 32),"
+	" received_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'received', channel TEXT NOT NULL,"
+	" threat_type TEXT NOT NULL, incident_type TEXT NOT NULL, attack_method TEXT,"
+	" reporter_email TEXT, reporter_name TEXT, anonymize INTEGER NOT NULL"
+	" CHECK (anonymize IN (0, 1)), incident_epoch INTEGER NOT NULL,"
+	" incident_time_given INTEGER NOT NULL CHECK (incident_time_given IN (0, 1)),"
+	" report_json TEXT NOT NULL, raw_body BLOB NOT NULL, raw_content_type TEXT,"
+	" n_indicators INTEGER NOT NULL CHECK (n_indicators >= 0)) STRICT;"
+	"CREATE TABLE indicators (report_id INTEGER NOT NULL REFERENCES reports (id),"
+	" kind INTEGER NOT NULL CHECK (kind IN (1, 2)), role INTEGER NOT NULL"
+	" CHECK (role IN (1, 2)), value TEXT NOT NULL, port INTEGER"
+	" CHECK (port BETWEEN 1 AND 65535), host TEXT, item INTEGER CHECK (item >= 0)) STRICT;"
+	"CREATE INDEX indicators_by_value ON indicators (kind, value, report_id);"
+	"CREATE INDEX indicators_by_host ON indicators (host) WHERE host IS NOT NULL;"
+	"CREATE INDEX indicators_by_report ON indicators (report_id);"
+	"CREATE INDEX reports_by_received ON reports (received_ms);"
+	"CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" at_ms INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE attachments (report_id INTEGER NOT NULL REFERENCES reports (id),"
+	" file_name TEXT NOT NULL, declared_type TEXT, media_type TEXT NOT NULL,"
+	" size INTEGER NOT NULL CHECK (size >= 0), sha256 TEXT NOT NULL"
+	" CHECK (length(sha256) = 64), raw_offset INTEGER CHECK (raw_offset >= 0),"
+	" content BLOB NOT NULL CHECK (length(content) = size)) STRICT;"
+	"CREATE INDEX attachments_by_report ON attachments (report_id);"
+	"CREATE INDEX attachments_by_sha256 ON attachments (sha256);"
+	"INSERT INTO reports VALUES (1, '01900000-0000-7000-8000-000000000001',"
+	" zeroblob(32), 1, 1, 'received', 'ReportApi', 'IP Address', 'Brute Force',"
+	" NULL, NULL, NULL, 0, 1, 1, '{}', x'7b7d', NULL, 3),"
+	" (2, '01900000-0000-7000-8000-000000000002', zeroblob(32), 2, 2, 'received',"
+	" 'ReportApi', 'IP Address', 'Brute Force', NULL, NULL, NULL, 0, 1, 1, '{}',"
+	" x'7b7d', NULL, 1);"
+	"INSERT INTO indicators VALUES (1, 1, 1, '192.0.2.1', 22, NULL, NULL),"
+	" (2, 1, 1, '192.0.2.1', NULL, NULL, 0), (1, 1, 2, '192.0.2.2', NULL, NULL, 0),"
+	" (1, 2, 2, 'https://x.example/', NULL, 'x.example', 1);";
+
+static void
+test_migration_3_keeps_every_indicator_in_order(void **state)
+{
+	struct ctx *c = *state;
+	char dir[96];
+	sqlite3 *db;
+
+	snprintf(dir, sizeof dir, "%s/var", c->dir);
+	assert_int_equal(mkdir(dir, 0750), 0);
+	assert_int_equal(sqlite3_open_v2(c->path, &db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	raw_exec(db, "PRAGMA journal_mode = WAL");
+	raw_exec(db, schema_v2);
+	sqlite3_close(db);
+	open_ok(c, NULL);
+	assert_int_equal(count_reports(c->st), 2);
+	assert_int_equal(count_ind(c->st, STORE_KIND_IP, "192.0.2.1"), 2);
+	assert_int_equal(count_ind(c->st, STORE_KIND_URL, "https://x.example/"), 1);
+	db = raw_open(c);
+	assert_int_equal(raw_int(db, "SELECT max(version) FROM schema_migrations"), 3);
+	assert_int_equal(raw_int(db, "SELECT group_concat(seq || ':' || value, ' ')"
+	    " = '0:192.0.2.1 1:192.0.2.2 2:https://x.example/' FROM indicators"
+	    " WHERE report_id = 1"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM indicators WHERE"
+	    " report_id = 1 AND seq = 0 AND port = 22 AND item IS NULL"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " name IN ('indicators_by_report', 'reports_by_received', 'indicators_v3')"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_integrity_check"
+	    " WHERE integrity_check = 'ok'"), 1);
+	sqlite3_close(db);
 }
 
 /* Hold the database's write lock from outside; the writer waits (busy_timeout). */
@@ -1392,6 +1587,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_attachment_is_stored_with_its_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_with_a_bad_attachment_is_not_stored_at_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submits_commit_in_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_waits_for_wal_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_wal_sync_fails_until_reopened, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_3_keeps_every_indicator_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_report_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_full_is_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_drains_queue_and_refuses_new, setup, teardown),
