@@ -23,6 +23,7 @@
 #include "intake.h"
 #include "metrics.h"
 #include "bounds.h"
+#include "util/buf.h"
 #include "util/form.h"
 #include "util/jsonbody.h"
 #include "util/xalloc.h"
@@ -46,6 +47,12 @@ format_ms(int64_t ms, char *out, size_t outlen)
 	gmtime_r(&s, &tm);
 	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+static void
+reply_busy(http_request *req)
+{
+	http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
 }
 
 /* A 400 whose errors object has one path and message. */
@@ -87,7 +94,7 @@ parse_body(http_request *req)
 
 		if (jsonbody_parse(body, len, &jl, &out, &je) < 0) {
 			if (je.kind == JSONBODY_NOMEM) {
-				http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
+				reply_busy(req);
 				return NULL;
 			}
 			reply_body_error(req, je.path[0] ? je.path : "body", je.message);
@@ -106,10 +113,18 @@ reply_invalid(http_request *req, verrors *e)
 	http_reply_problem(req, 400, ANSWERS_INVALID_TITLE, line, extra);
 }
 
+/* The 200 is written as text (answers.c), never built as a cJSON tree. */
 static void
 reply_test(http_request *req, const report *r)
 {
-	http_reply_json(req, 200, answers_test(r));
+	buf b;
+
+	buf_init(&b, REPORT_TEXT_MAX);
+	if (answers_test_text(r, &b) < 0)
+		reply_busy(req);
+	else
+		http_reply_bytes(req, 200, "application/json", b.ptr, b.len, 0);
+	buf_cleanup(&b);
 }
 
 static void
@@ -132,16 +147,16 @@ static int
 make_ok_text(submission *s)
 {
 	char when[64];
-	cJSON *o;
+	buf b;
 
 	format_ms(s->in.sr.received_ms, when, sizeof(when));
-	o = answers_stored(s->in.case_id, s->in.token, when, s->r.duplicates_merged,
-	    cJSON_CreateRaw(s->in.report_text));
-	s->ok_text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s->ok_text == NULL)
+	buf_init(&b, REPORT_TEXT_MAX);
+	if (answers_stored_text(s->in.case_id, s->in.token, when, s->r.duplicates_merged,
+	    s->in.report_text, &b) < 0) {
+		buf_cleanup(&b);
 		return -1;
-	s->ok_len = strlen(s->ok_text);
+	}
+	s->ok_text = buf_detach(&b, &s->ok_len);
 	return 0;
 }
 
@@ -170,7 +185,7 @@ submit(http_request *req, app *a, submission *s)
 	int rc;
 
 	if (intake_prepare(&s->in, &s->r, http_received_ms(req)) < 0 || make_ok_text(s) < 0) {
-		http_reply_problem(req, 503, "Server busy", "The server is short of memory; try again shortly.", NULL);
+		reply_busy(req);
 		return;
 	}
 	s->in.sr.raw_body = http_body(req, &s->in.sr.raw_len);

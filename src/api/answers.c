@@ -1,10 +1,20 @@
 /*
  * answers.c -- the API's answer bodies (see answers.h).  Member order is
  * part of the contract: clients and the documented examples see the same.
+ *
+ * The 200s are written as text (util/jsonw.h): that is what the API sends,
+ * and the tree forms are read back from it, so the developer page's
+ * examples show the very bytes.  Measured with callgrind (bench/cpu/):
+ * building the test submission's 200 as a cJSON tree and printing it took
+ * 59 000 instructions of the request's 178 000.
  */
 #include "api/answers.h"
 
 #include <stdio.h>
+
+#include "util/jsonw.h"
+
+#define TEST_MESSAGE "Test Successful: the report is valid. It was not stored."
 
 cJSON *
 answers_invalid(const verrors *e, char *line)
@@ -20,34 +30,76 @@ answers_invalid(const verrors *e, char *line)
 	return extra;
 }
 
-cJSON *
-answers_test(const report *r)
+/* The tree of an answer's text, or NULL when writing or reading it failed. */
+static cJSON *
+tree_of(buf *b, int rc)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = rc == 0 ? cJSON_ParseWithLength(b->ptr, b->len) : NULL;
 
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", "Test Successful: the report is valid. It was not stored.");
-	cJSON_AddBoolToObject(o, "testSubmission", 1);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)r->duplicates_merged);
-	cJSON_AddItemToObject(o, "report", report_to_json(r));
+	buf_cleanup(b);
 	return o;
 }
 
-cJSON *
-answers_stored(const char *case_id, const char *token, const char *received_at,
-    size_t duplicates_merged, cJSON *report_json)
+int
+answers_test_text(const report *r, buf *out)
 {
-	cJSON *o = cJSON_CreateObject();
+	jsonw w;
+
+	jsonw_init(&w, out);
+	jsonw_object_begin(&w, NULL);
+	jsonw_string(&w, "code", "OK");
+	jsonw_string(&w, "message", TEST_MESSAGE);
+	jsonw_bool(&w, "testSubmission", 1);
+	jsonw_int(&w, "duplicatesMerged", (long long)r->duplicates_merged);
+	report_write_json(r, &w, "report");
+	jsonw_object_end(&w);
+	return jsonw_finish(&w);
+}
+
+cJSON *
+answers_test(const report *r)
+{
+	buf b;
+
+	buf_init(&b, REPORT_TEXT_MAX);
+	return tree_of(&b, answers_test_text(r, &b));
+}
+
+int
+answers_stored_text(const char *case_id, const char *token, const char *received_at,
+    size_t duplicates_merged, const char *report_json, buf *out)
+{
 	char url[96];
+	jsonw w;
 
 	snprintf(url, sizeof(url), "/report/v2.0/abuse/%s", case_id);
-	cJSON_AddStringToObject(o, "code", "OK");
-	cJSON_AddStringToObject(o, "message", case_id);
-	cJSON_AddStringToObject(o, "caseId", case_id);
-	cJSON_AddStringToObject(o, "trackingToken", token);
-	cJSON_AddStringToObject(o, "statusUrl", url);
-	cJSON_AddStringToObject(o, "receivedAt", received_at);
-	cJSON_AddNumberToObject(o, "duplicatesMerged", (double)duplicates_merged);
-	cJSON_AddItemToObject(o, "report", report_json);
-	return o;
+	jsonw_init(&w, out);
+	jsonw_object_begin(&w, NULL);
+	jsonw_string(&w, "code", "OK");
+	jsonw_string(&w, "message", case_id);
+	jsonw_string(&w, "caseId", case_id);
+	jsonw_string(&w, "trackingToken", token);
+	jsonw_string(&w, "statusUrl", url);
+	jsonw_string(&w, "receivedAt", received_at);
+	jsonw_int(&w, "duplicatesMerged", (long long)duplicates_merged);
+	jsonw_raw(&w, "report", report_json);
+	jsonw_object_end(&w);
+	return jsonw_finish(&w);
+}
+
+cJSON *
+answers_stored(const char *case_id, const char *token, const char *received_at, const report *r)
+{
+	buf text, b;
+	jsonw w;
+	int rc;
+
+	buf_init(&text, REPORT_TEXT_MAX);
+	jsonw_init(&w, &text);
+	report_write_json(r, &w, NULL);
+	buf_init(&b, REPORT_TEXT_MAX);
+	rc = jsonw_finish(&w) == 0 ? answers_stored_text(case_id, token, received_at,
+	    r->duplicates_merged, buf_str(&text), &b) : -1;
+	buf_cleanup(&text);
+	return tree_of(&b, rc);
 }

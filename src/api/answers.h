@@ -4,8 +4,9 @@
  * (web/portal.c) and the documented examples (examples.c) all use these,
  * so what the developer page shows cannot drift from what is answered.
  *
- * Ownership: every function returns a new cJSON object the caller owns
- * (NULL when out of memory).
+ * Ownership: the functions returning cJSON return a new object the caller
+ * owns (NULL when out of memory); the _text ones append to the caller's
+ * buffer.
  */
 #ifndef ABUSEDESK_ANSWERS_H
 #define ABUSEDESK_ANSWERS_H
@@ -16,6 +17,7 @@
 
 #include "core/report.h"
 #include "core/verrors.h"
+#include "util/buf.h"
 
 /* The problem type and title of a 400 for a report that is not valid. */
 #define ANSWERS_INVALID_TYPE "/report/developer#validation-errors"
@@ -28,10 +30,17 @@
  * and its one-line message into line[ANSWERS_LINE_MAX].
  */
 cJSON *answers_invalid(const verrors *e, char *line);
-/* The 200 of a valid test submission. */
+/* The 200 of a valid test submission, as text appended to out: 0, or -1 when past out's maximum. */
+int answers_test_text(const report *r, buf *out);
+/* The same as a tree. */
 cJSON *answers_test(const report *r);
-/* The 200 of a stored report; takes ownership of report_json (the normalized report). */
-cJSON *answers_stored(const char *case_id, const char *token, const char *received_at,
-    size_t duplicates_merged, cJSON *report_json);
+/*
+ * The 200 of a stored report as text appended to out, report_json being the
+ * normalized report's JSON text (report_write_json()): 0, or -1 as above.
+ */
+int answers_stored_text(const char *case_id, const char *token, const char *received_at,
+    size_t duplicates_merged, const char *report_json, buf *out);
+/* The same as a tree, for the report r. */
+cJSON *answers_stored(const char *case_id, const char *token, const char *received_at, const report *r);
 
 #endif

@@ -96,7 +96,7 @@ answer(slot *s, const vcontext *ctx)
 		s->pub.status = 200;
 		s->pub.content_type = "application/json";
 		s->response = r.test ? answers_test(&r) :
-		    answers_stored(EXAMPLE_CASE_ID, EXAMPLE_TOKEN, EXAMPLE_RECEIVED_AT, r.duplicates_merged, report_to_json(&r));
+		    answers_stored(EXAMPLE_CASE_ID, EXAMPLE_TOKEN, EXAMPLE_RECEIVED_AT, &r);
 		report_cleanup(&r);
 	}
 	verrors_free(e);

@@ -40,6 +40,10 @@ int dt_parse_zone(const struct taxonomy *tax, const char *s, int *offset_minutes
     char *why, size_t whylen);
 /* "+05:30", "-08:00", "+00:00" into out (at least 7 bytes). */
 void dt_format_zone(int offset_minutes, char *out, size_t outlen);
+/* "2021-01-15" (yyyy-MM-dd) into out (at least 11 bytes). */
+void dt_format_date(const dt_date *d, char *out, size_t outlen);
+/* "09:05:00" (HH:mm:ss, seconds always) into out (at least 9 bytes). */
+void dt_format_time(const dt_time *t, char *out, size_t outlen);
 /* Days since 1970-01-01 of a (valid) date; may be negative. */
 int64_t dt_days_from_civil(int year, int month, int day);
 /* Seconds since the epoch (UTC) of date + time - offset. */

@@ -53,6 +53,22 @@ typedef struct field_rule {
 
 enum field_table { FIELDS_REPORT, FIELDS_IP_ITEM, FIELDS_URL_ITEM };
 
+/*
+ * Each table's rules by position: the tables are indexed by these (and the
+ * order is theirs), so the validator reads a property's value by constant,
+ * not by looking its name up.
+ */
+enum field_report {
+	FR_REPORTER_NAME, FR_REPORTER_EMAIL, FR_REPORTER_ORG, FR_PHONE_NUMBER, FR_REPORTER_PHONE,
+	FR_REPORTER_NOTES, FR_ANONYMIZE_REPORT, FR_THREAT_TYPE, FR_INCIDENT_TYPE, FR_ATTACK_METHOD,
+	FR_DATE, FR_TIME, FR_TIME_ZONE, FR_SOURCE_IP, FR_SOURCE_PORT, FR_SOURCE_URL,
+	FR_DESTINATION_IP, FR_DESTINATION_PORT, FR_DESTINATION_URL, FR_IP_ADDRESS_LIST, FR_URL_LIST,
+	FR_REPORT_NOTES, FR_SEVERITY, FR_TEST_SUBMISSION, FR_SOURCE,
+	FR_COUNT
+};
+enum field_ip_item { FI_SOURCE_IP, FI_SOURCE_PORT, FI_DESTINATION_IP, FI_DESTINATION_PORT, FI_COUNT };
+enum field_url_item { FU_SOURCE_URL, FU_DESTINATION_URL, FU_COUNT };
+
 /* The rules of a table; borrowed, static. */
 const field_rule *fields_table(enum field_table t, size_t *n);
 /* The rule named name (exact match), or NULL. */

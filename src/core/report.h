@@ -19,6 +19,13 @@
 #include <cjson/cJSON.h>
 
 #include "core/datetime.h"
+#include "util/jsonw.h"
+
+/*
+ * Room for a report's JSON text.  No cap of its own: the text is bounded by
+ * the body it was validated from (the body limit, each value's length).
+ */
+#define REPORT_TEXT_MAX (SIZE_MAX / 2)
 
 typedef struct report_ip_item {
 	char *source_ip;
@@ -76,10 +83,16 @@ typedef struct report {
 void report_init(report *r);
 void report_cleanup(report *r);
 /*
- * The normalized report as JSON, properties in the order of the field
- * table, absent optional ones left out, plus "incidentTime" (RFC 3339 UTC)
- * and "incidentTimeSource" ("reported" or "received").  NULL on allocation
- * failure; caller owns the result.
+ * Write the normalized report as a JSON object to w, as the member key
+ * (NULL: the top-level value or an array's).  Properties come in the order
+ * of the field table, absent optional ones left out, plus "incidentTime"
+ * (RFC 3339 UTC) and "incidentTimeSource" ("reported" or "received").
+ * Failures are w's (sticky; see jsonw.h).
+ */
+void report_write_json(const report *r, jsonw *w, const char *key);
+/*
+ * The same as a cJSON tree (read back from that text, so the two agree).
+ * NULL on allocation failure; caller owns the result.
  */
 cJSON *report_to_json(const report *r);
 

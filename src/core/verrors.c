@@ -93,21 +93,28 @@ get(verrors *e, const char *path)
 }
 
 void
-verrors_add(verrors *e, const char *path, const char *fmt, ...)
+verrors_vadd(verrors *e, const char *path, const char *fmt, va_list ap)
 {
 	entry *en = get(e, path);
-	va_list ap;
 	buf b;
 
 	if (en == NULL)
 		return;
 	buf_init(&b, 4096);
-	va_start(ap, fmt);
 	if (buf_vprintf(&b, fmt, ap) < 0)
 		(void)buf_puts(&b, "this value is not valid");
-	va_end(ap);
 	en->msgs = xrealloc(en->msgs, (en->n_msgs + 1) * sizeof(char *));
 	en->msgs[en->n_msgs++] = buf_detach(&b, NULL);
+}
+
+void
+verrors_add(verrors *e, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrors_vadd(e, path, fmt, ap);
+	va_end(ap);
 }
 
 void

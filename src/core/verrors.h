@@ -13,6 +13,7 @@
 #ifndef ABUSEDESK_VERRORS_H
 #define ABUSEDESK_VERRORS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -23,6 +24,8 @@ verrors *verrors_new(void);
 void verrors_free(verrors *e);
 /* Add a message to path. */
 void verrors_add(verrors *e, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list. */
+void verrors_vadd(verrors *e, const char *path, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Record the allowed values of path (kept once; later calls for the same path are ignored). */
 void verrors_allow(verrors *e, const char *path, const char *const *values, size_t n);
 /* Distinct paths with errors, dropped ones included. */

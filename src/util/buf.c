@@ -3,6 +3,7 @@
  */
 #include "buf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,22 @@ buf_append(buf *b, const void *p, size_t n)
 	b->len += n;
 	b->ptr[b->len] = '\0';
 	return 0;
+}
+
+char *
+buf_reserve(buf *b, size_t n)
+{
+	if (grow(b, n) < 0)
+		return NULL;
+	return b->ptr + b->len;
+}
+
+void
+buf_commit(buf *b, size_t n)
+{
+	assert(b->len + n < b->cap);
+	b->len += n;
+	b->ptr[b->len] = '\0';
 }
 
 int

@@ -32,6 +32,14 @@ int buf_append(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);
 /* Append one byte. */
 int buf_putc(buf *b, char c);
+/*
+ * Room for n more bytes at the end, for the caller to write in place and
+ * then count with buf_commit(): where to write, or NULL when len + n would
+ * pass max (the buffer is left as it was).  Valid until the next change.
+ */
+char *buf_reserve(buf *b, size_t n);
+/* Count n bytes written after buf_reserve() (at most what it reserved) and terminate. */
+void buf_commit(buf *b, size_t n);
 /* Append formatted text. */
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(buf *b, const char *fmt, va_list ap);

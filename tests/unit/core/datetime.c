@@ -510,6 +510,55 @@ format_epoch_known_values(void **state)
 	dt_format_epoch(INT64_MAX, out, sizeof out);
 }
 
+/* The hand-written formatters give what "%04d-%02d-%02d" and "%02d:%02d:%02d" give, cut short alike. */
+static void
+format_date_and_time_match_printf(void **state)
+{
+	static const dt_date d[] = {
+		{ 2021, 1, 15 }, { 1900, 12, 31 }, { 9999, 9, 9 }, { 5, 1, 1 }, { 0, 0, 0 },
+		{ 10000, 1, 1 }, { -1, 1, 1 }, { 2021, 100, 7 }, { 2021, 1, -3 },
+	};
+	static const dt_time t[] = {
+		{ 0, 0, 0, 0 }, { 9, 5, 0, 0 }, { 23, 59, 59, 1 }, { 100, 0, 0, 0 }, { 1, -1, 0, 0 },
+	};
+	char got[32], want[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+		for (size_t cut = 1; cut <= sizeof got; cut++) {
+			dt_format_date(&d[i], got, cut);
+			(void)snprintf(want, cut, "%04d-%02d-%02d", d[i].year, d[i].month, d[i].day);
+			assert_string_equal(got, want);
+		}
+	}
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		for (size_t cut = 1; cut <= sizeof got; cut++) {
+			dt_format_time(&t[i], got, cut);
+			(void)snprintf(want, cut, "%02d:%02d:%02d", t[i].hour, t[i].minute, t[i].second);
+			assert_string_equal(got, want);
+		}
+	}
+	dt_format_date(&d[0], got, 0); /* nothing written, no crash */
+	dt_format_time(&t[0], got, 0);
+}
+
+/* Zones and instants past the fixed widths still print as "%02d" would. */
+static void
+format_out_of_range_values_like_printf(void **state)
+{
+	char out[40];
+
+	(void)state;
+	dt_format_zone(100 * 60 + 5, out, sizeof out);
+	assert_string_equal(out, "+100:05");
+	dt_format_zone(-(123 * 60), out, sizeof out);
+	assert_string_equal(out, "-123:00");
+	dt_format_epoch(253402300800LL, out, sizeof out);   /* 10000-01-01 */
+	assert_string_equal(out, "10000-01-01T00:00:00Z");
+	dt_format_epoch(1610706600, out, 5);
+	assert_string_equal(out, "2021");
+}
+
 /*
  * Day by day over 1900-9999: consecutive day numbers, the same as timegm,
  * and dt_format_epoch gives the date back.
@@ -565,6 +614,8 @@ main(void)
 		cmocka_unit_test(days_from_civil_known_values),
 		cmocka_unit_test(to_epoch_known_values),
 		cmocka_unit_test(format_epoch_known_values),
+		cmocka_unit_test(format_date_and_time_match_printf),
+		cmocka_unit_test(format_out_of_range_values_like_printf),
 		cmocka_unit_test(calendar_agrees_with_a_counter_and_timegm),
 	};
 

@@ -189,6 +189,29 @@ long_printf_output_is_complete(void **state)
 }
 
 static void
+reserve_then_commit_appends_in_place(void **state)
+{
+	char *p;
+	buf b;
+
+	(void)state;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "ab"), 0);
+	p = buf_reserve(&b, 8);
+	assert_non_null(p);
+	memcpy(p, "cdef", 4);
+	buf_commit(&b, 4);              /* less than reserved */
+	assert_string_equal(buf_str(&b), "abcdef");
+	assert_int_equal(b.len, 6);
+	assert_null(buf_reserve(&b, 5)); /* 6 + 5 > max: refused, nothing changed */
+	assert_string_equal(buf_str(&b), "abcdef");
+	assert_non_null(buf_reserve(&b, 4));
+	buf_commit(&b, 0);
+	assert_string_equal(buf_str(&b), "abcdef");
+	buf_cleanup(&b);
+}
+
+static void
 reset_empties_and_keeps_memory(void **state)
 {
 	char *before;
@@ -298,6 +321,7 @@ main(void)
 		cmocka_unit_test(many_small_appends_grow_the_buffer),
 		cmocka_unit_test(capacity_never_passes_max_plus_one),
 		cmocka_unit_test(long_printf_output_is_complete),
+		cmocka_unit_test(reserve_then_commit_appends_in_place),
 		cmocka_unit_test(reset_empties_and_keeps_memory),
 		cmocka_unit_test(detach_hands_over_the_memory),
 		cmocka_unit_test(cleanup_accepts_null_and_is_repeatable),
