@@ -10,7 +10,7 @@
 # prints the exact command to run and fails.
 set -eu
 
-build_pkgs="gcc make pkg-config meson ninja-build libmicrohttpd-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev libmagic-dev nodejs npm"
+build_pkgs="gcc make pkg-config meson ninja-build libcjson-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev libmagic-dev nodejs npm"
 test_pkgs="libcmocka-dev sqlite3 chromium"
 bench_pkgs="wrk nginx sqlite3"
 fuzz_pkgs="clang libclang-rt-dev"

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 secs=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}
 shift
 BUILD_FUZZ=${BUILD_FUZZ:-build-fuzz}
-all="json_report form ipaddr datetime url email taxonomy config"
+all="json_report form ipaddr datetime url email taxonomy config http_parse"
 [ -f src/util/multipart.c ] && [ -f tests/fuzz/multipart.c ] && all="$all multipart"
 targets=${*:-$all}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}

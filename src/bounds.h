@@ -16,7 +16,10 @@
 #define LIMIT_CONNECTIONS         1024u               /* (config) open connections overall */
 #define LIMIT_CONNECTIONS_PER_IP  64u                 /* (config) open connections from one address */
 #define LIMIT_IDLE_SECONDS        15u                 /* (config) idle connection timeout */
-#define LIMIT_HEADER_BYTES        (32u * 1024)        /* request line + headers, per connection (MHD memory limit) */
+#define LIMIT_HEADER_BYTES        (32u * 1024)        /* request line + headers (431 beyond; 414 if the request line alone) */
+#define LIMIT_HEADER_FIELDS       100u                /* header fields in one request (431 beyond) */
+#define LIMIT_CHUNK_LINE          1024u               /* a chunk-size line with its extensions */
+#define LIMIT_LINGER_MS           2000u               /* reading what a refused client still sends before closing */
 #define LIMIT_PATH_BYTES          2048u               /* request path */
 #define LIMIT_BODY_DISCARD        (1u * 1024 * 1024)  /* body bytes read and dropped after a refusal before the connection is cut */
 #define LIMIT_REPLY_HEADERS       8u                  /* extra headers one reply may carry */

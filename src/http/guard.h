@@ -1,6 +1,6 @@
 /*
- * guard.h -- inside the HTTP adapter: what is refused before a request is
- * routed (request-target, header section), and the client's address.
+ * guard.h -- inside the HTTP adapter: the request-target refused before a
+ * request is routed, and the client's address.
  */
 #ifndef ABUSEDESK_HTTP_GUARD_H
 #define ABUSEDESK_HTTP_GUARD_H
@@ -11,18 +11,11 @@
 #include "http/internal.h"
 
 /*
- * The request-target as sent (before MHD decodes it): 0 if fine, 400 (a
+ * The request-target as sent (before it is decoded): 0 if fine, 400 (a
  * %00, a bad escape in the path, a byte outside printable ASCII) or 414
  * (a path over LIMIT_PATH_BYTES).
  */
 unsigned guard_target(const char *uri);
-/*
- * At the first call: answer (problem+json) and return 1 when the target
- * (req->target_problem) or the header section is refused; 0 otherwise.
- */
-int guard_refuse(http_request *req, const char *version);
-/* The peer's address; -1 if the connection is not IP. */
-int guard_peer(struct MHD_Connection *c, ipaddr *out);
 /*
  * The client: the peer, or, when the peer is in trusted[0..n), the
  * rightmost X-Forwarded-For entry that is not (each trusted proxy appends
@@ -30,6 +23,6 @@ int guard_peer(struct MHD_Connection *c, ipaddr *out);
  * client's to invent).  An entry that is not an address ends the walk at
  * the last good one.  out->family is 0 when the peer is not IP.
  */
-void guard_client(http_request *req, const ipprefix *trusted, size_t n, ipaddr *out);
+void guard_client(const http_request *req, const ipaddr *peer, const ipprefix *trusted, size_t n, ipaddr *out);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * http.h -- the HTTP adapter's contract with handlers: requests, replies
- * and the route table.  Built over libmicrohttpd (server.c), which no
+ * and the route table.  Built over our own HTTP/1.1 server (server.c), which no
  * handler sees.
  *
  * Every endpoint is declared in a route table: method, path, handler, body

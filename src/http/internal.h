@@ -12,22 +12,27 @@
 
 #include "http/http.h"
 #include "bounds.h"
+#include "http/parse.h"
 #include "util/buf.h"
 
-struct MHD_Connection;
-struct MHD_Response;
+struct http_conn;                 /* server.c */
 
 struct http_request {
 	http_server *srv;
-	struct MHD_Connection *conn;
+	struct http_conn *conn;
 	const http_route *route;
 	char method[16];
-	char *path;                  /* without the query string */
+	char *path;                  /* decoded, without the query string */
 	const char *rest;            /* within path, after a prefix route */
+	char *head;                  /* the head as received; h's strings point into it */
+	http_head h;
+	char *query;                 /* the query string as sent (within head), or NULL */
+	char **decoded;              /* query values handed out by http_query, freed at the end */
+	size_t n_decoded;
 	buf body;
 	size_t max_body;
 	size_t reserved;             /* bytes of the server's in-flight budget held */
-	size_t discarded;            /* body bytes dropped after a refusal */
+	size_t peer_reserved;        /* ... and of the client address's share, while the body comes */
 	enum http_body_type body_type;
 	const char *content_type;
 	char request_id[17];
@@ -35,18 +40,20 @@ struct http_request {
 	int64_t start_ms;
 	double start_mono;
 	/* the reply */
-	struct MHD_Response *response;
+	buf reply_head;              /* its header lines, each ending in CRLF (server.c adds the rest) */
+	char *reply_body;            /* owned unless reply_static */
+	int reply_static;
+	size_t reply_len;
 	unsigned status;             /* 0 until a reply is made */
-	size_t reply_bytes;
+	int close_after;             /* the reply asks for the connection to be closed */
 	char *hdr_names[LIMIT_REPLY_HEADERS];
 	char *hdr_values[LIMIT_REPLY_HEADERS];
 	size_t n_hdrs;
-	int parked;                  /* suspended, another thread answers; MHD thread only */
+	int parked;                  /* suspended, another thread answers; loop thread only */
 	int dispatched;
 	int counted;                 /* counted in srv->active */
-	int64_t mark_ms;             /* body progress checkpoint (watch clock), see body_deadline */
+	int64_t mark_ms;             /* body progress checkpoint, see body_deadline */
 	uint64_t mark_bytes;
-	unsigned target_problem;     /* 400 or 414 when the request-target as sent is refused; 0 if fine */
 	void (*on_complete)(void *);
 	void *on_complete_arg;
 };
@@ -56,8 +63,10 @@ const http_route *route_find(const http_route *routes, size_t n, const char *pat
     const char *method, const char **rest);
 /* Answer 404 (no route has the path) or 405 with Allow (some route has it, not this method). */
 void route_reply_unrouted(http_request *req, const http_route *routes, size_t n);
-/* Drop a prepared reply that was never queued. */
+/* Drop a prepared reply and every header set for it. */
 void request_reply_discard(http_request *req);
+/* The reason phrase of a status ("Not Found"). */
+const char *reply_reason(unsigned status);
 /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80", "localhost:8080" (only localhost is resolved, to 127.0.0.1). */
 int listen_parse(const char *s, struct sockaddr_storage *ss, char *err, size_t errlen);
 

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <microhttpd.h>
-
 #include "util/xalloc.h"
 
 const char *
@@ -38,13 +36,66 @@ http_path_rest(const http_request *req)
 const char *
 http_header(const http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	return http_head_field(&req->h, name);
 }
 
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* src[0..n) with %XX decoded and '+' as a space (HTML forms), NUL-terminated; a bad escape stays as sent. */
+static char *
+query_decode(const char *src, size_t n)
+{
+	char *out = xmalloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (src[i] == '%' && i + 2 < n && hexval(src[i + 1]) >= 0 && hexval(src[i + 2]) >= 0) {
+			*o++ = (char)(hexval(src[i + 1]) * 16 + hexval(src[i + 2]));
+			i += 2;
+		} else
+			*o++ = src[i] == '+' ? ' ' : src[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The first query argument called name (case-insensitive, as the
+ * clients in the wild were served before), decoded; borrowed until the
+ * request completes.  A NUL decoded from %00 ends the value there.
+ */
 const char *
 http_query(const http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	http_request *r = (http_request *)(uintptr_t)req;   /* the cache of decoded values */
+	size_t name_len = strlen(name);
+
+	for (const char *p = req->query; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, "&"), k = strcspn(p, "=&");
+		char *key = query_decode(p, k);
+		int match = strlen(key) == name_len && strcasecmp(key, name) == 0;
+
+		free(key);
+		if (match && r->n_decoded < LIMIT_REPLY_HEADERS) {
+			char **d = xrealloc(r->decoded, (r->n_decoded + 1) * sizeof(*d));
+
+			r->decoded = d;
+			d[r->n_decoded] = k < n ? query_decode(p + k + 1, n - k - 1) : query_decode("", 0);
+			return d[r->n_decoded++];
+		}
+		p += n;
+		p += *p == '&';
+	}
+	return NULL;
 }
 
 const char *
@@ -124,40 +175,77 @@ free_headers(http_request *req)
 void
 request_reply_discard(http_request *req)
 {
-	if (req->response != NULL)
-		MHD_destroy_response(req->response);
-	req->response = NULL;
+	if (!req->reply_static)
+		free(req->reply_body);
+	req->reply_body = NULL;
+	req->reply_len = 0;
+	buf_cleanup(&req->reply_head);
 	free_headers(req);
+	for (size_t i = 0; i < req->n_decoded; i++)
+		free(req->decoded[i]);
+	free(req->decoded);
+	req->decoded = NULL;
+	req->n_decoded = 0;
 }
 
-/* Make the MHD response from data (malloc'd and taken, or static). */
+/* A header line for the reply, unless it would break the response (CR, LF). */
+static void
+put_header(http_request *req, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
+		return;
+	(void)buf_printf(&req->reply_head, "%s: %s\r\n", name, value);
+}
+
+/* Set the reply from data (malloc'd and taken, or static). */
 static void
 set_reply(http_request *req, unsigned status, const char *ctype, void *data, size_t len, int is_static)
 {
-	struct MHD_Response *r;
-
-	if (req->response != NULL) {           /* a second reply is a programming error; keep the first */
+	if (req->status != 0) {                /* a second reply is a programming error; keep the first */
 		if (!is_static)
 			free(data);
 		return;
 	}
-	r = MHD_create_response_from_buffer(len, data, is_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		if (!is_static)
-			free(data);
-		abort();                          /* MHD only fails here when out of memory */
-	}
-	(void)MHD_add_response_header(r, "Content-Type", ctype);
-	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	(void)MHD_add_response_header(r, "X-Request-Id", req->request_id);
+	buf_init(&req->reply_head, LIMIT_HEADER_BYTES);
+	put_header(req, "Content-Type", ctype);
+	put_header(req, "X-Content-Type-Options", "nosniff");
+	put_header(req, "X-Request-Id", req->request_id);
 	if (!has_header(req, "Cache-Control"))
-		(void)MHD_add_response_header(r, "Cache-Control", "no-store");
-	for (size_t i = 0; i < req->n_hdrs; i++)
-		(void)MHD_add_response_header(r, req->hdr_names[i], req->hdr_values[i]);
+		put_header(req, "Cache-Control", "no-store");
+	for (size_t i = 0; i < req->n_hdrs; i++) {
+		/* the server writes Connection itself: here it only asks for the close */
+		if (strcasecmp(req->hdr_names[i], "Connection") == 0)
+			req->close_after |= strcasecmp(req->hdr_values[i], "close") == 0;
+		else
+			put_header(req, req->hdr_names[i], req->hdr_values[i]);
+	}
 	free_headers(req);
-	req->response = r;
+	req->reply_body = data;
+	req->reply_static = is_static;
+	req->reply_len = len;
 	req->status = status;
-	req->reply_bytes = len;
+}
+
+const char *
+reply_reason(unsigned status)
+{
+	static const struct { unsigned status; const char *reason; } reasons[] = {
+		{100, "Continue"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {204, "No Content"},
+		{301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"}, {304, "Not Modified"},
+		{307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+		{400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+		{405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"},
+		{409, "Conflict"}, {410, "Gone"}, {411, "Length Required"}, {413, "Content Too Large"},
+		{414, "URI Too Long"}, {415, "Unsupported Media Type"}, {417, "Expectation Failed"},
+		{422, "Unprocessable Content"}, {429, "Too Many Requests"},
+		{431, "Request Header Fields Too Large"}, {500, "Internal Server Error"},
+		{501, "Not Implemented"}, {503, "Service Unavailable"}, {505, "HTTP Version Not Supported"},
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
 }
 
 void

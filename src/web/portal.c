@@ -249,7 +249,7 @@ act(http_request *req, app *a, portal_input *in)
 	portal_reply_form(req, a, 200, &v);
 }
 
-/* ?ThreatType=URL&IncidentType=Phishing&SourceUrl=... (names in any case: MHD looks them up so). */
+/* ?ThreatType=URL&IncidentType=Phishing&SourceUrl=... (names in any case: http_query looks them up so). */
 static cJSON *
 prefill(http_request *req, const app *a)
 {

@@ -1,7 +1,11 @@
 // The server-wide budget of body bytes being received at once (DESIGN §6:
 // memory stays bounded when several large bodies arrive together).  A body
 // that would take the server past max_inflight_bytes is answered 503 with
-// Retry-After; once the others are done, the same body is accepted.
+// Retry-After; once the others are done, the same body is accepted.  One
+// client address may hold only its share of the budget (a quarter, or one
+// whole body if that is more), so that a client trickling several bodies
+// cannot take it all.  Clients come from several 127/8 addresses (all local
+// on Linux).
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -21,9 +25,9 @@ function bigBody(size) {
 }
 
 /** Open a raw connection and send headers plus `first` bytes of body; resolves with the socket. */
-function startUpload(port, body, first) {
+function startUpload(port, body, first, localAddress = '127.0.0.1') {
   return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress }, () => {
       s.write(`POST /report/v2.0/abuse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
       s.write(body.subarray(0, first));
@@ -50,20 +54,46 @@ test('a_body_past_the_inflight_budget_yields_503_then_is_accepted_when_space_ret
   const body = bigBody(500 * 1024);
   const half = 450 * 1024;
   // Two uploads of ~450 KiB each hold ~900 KiB of the 1 MiB budget...
-  const a = await startUpload(srv.port, body, half);
-  const b = await startUpload(srv.port, body, half);
+  const a = await startUpload(srv.port, body, half, '127.0.0.2');
+  const b = await startUpload(srv.port, body, half, '127.0.0.3');
   await new Promise((r) => setTimeout(r, 300));
   // ...so a third cannot be taken in whole.
-  const c = await startUpload(srv.port, body, body.length);
+  const c = await startUpload(srv.port, body, body.length, '127.0.0.4');
   const third = await finish(c, body, body.length);
   assert.equal(third.status, 503, `third upload should be refused while the budget is taken:\n${third.text.slice(0, 400)}`);
   assert.match(third.text, /Retry-After: \d+/i);
   assert.match(third.text, /application\/problem\+json/);
+  assert.match(third.text, /The server is receiving too much data at once/);
   const [ra, rb] = await Promise.all([finish(a, body, half), finish(b, body, half)]);
   assert.equal(ra.status, 200, ra.text.slice(0, 400));
   assert.equal(rb.status, 200, rb.text.slice(0, 400));
   // The budget is given back: the same body now goes through.
   const d = await startUpload(srv.port, body, body.length);
+  const again = await finish(d, body, body.length);
+  assert.equal(again.status, 200, again.text.slice(0, 400));
+});
+
+test('one_address_holds_only_its_share_of_the_inflight_budget', async () => {
+  const body = bigBody(500 * 1024);
+  const half = 450 * 1024;
+  // The share here is one whole body plus a step (600 KiB + 64 KiB): a
+  // second 450 KiB upload from the same address goes past it...
+  const a = await startUpload(srv.port, body, half, '127.0.0.5');
+  await new Promise((r) => setTimeout(r, 200));
+  const b = await startUpload(srv.port, body, half, '127.0.0.5');
+  await new Promise((r) => setTimeout(r, 200));
+  const second = await finish(b, body, half);
+  assert.equal(second.status, 503, `the same address's second upload is refused:\n${second.text.slice(0, 400)}`);
+  assert.match(second.text, /This address is sending too much data at once/);
+  assert.match(second.text, /Retry-After: \d+/i);
+  // ...while another address is still served, and the first upload completes.
+  const c = await startUpload(srv.port, body, body.length, '127.0.0.6');
+  const other = await finish(c, body, body.length);
+  assert.equal(other.status, 200, other.text.slice(0, 400));
+  const first = await finish(a, body, half);
+  assert.equal(first.status, 200, first.text.slice(0, 400));
+  // The share is given back once the body is in.
+  const d = await startUpload(srv.port, body, body.length, '127.0.0.5');
   const again = await finish(d, body, body.length);
   assert.equal(again.status, 200, again.text.slice(0, 400));
 });
