@@ -1204,12 +1204,15 @@ http_resume(http_request *req)
 	http_conn *c = req->conn;
 	loop *lp = c->lp;
 	uint64_t one = 1;
+	int wake;
 
 	pthread_mutex_lock(&lp->mu);
+	wake = lp->resumed == NULL;           /* else a wake is already on its way: the loop takes the whole list */
 	c->next_resumed = lp->resumed;
 	lp->resumed = c;
 	pthread_mutex_unlock(&lp->mu);
-	(void)write(lp->ev, &one, sizeof(one));
+	if (wake)
+		(void)write(lp->ev, &one, sizeof(one));
 }
 
 /* ---- start and stop -------------------------------------------------------- */
