@@ -9,8 +9,10 @@
  * inserts batch N+1, and runs the callbacks.  Reads (store_get_status, lookups) run on
  * their own connections, concurrently with the writer.
  *
- * The SQLite implementation (store_sqlite.c) documents the schema and the
- * group-commit design in its header comment.
+ * The SQLite implementation documents its design in its files' header
+ * comments: store_sqlite.c (the overview, durability, errors),
+ * store_schema.c (the schema), store_write.c (group commit), store_sync.c
+ * (the WAL sync pipeline) and store_read.c (reads).
  *
  * Ownership: everything passed in is borrowed.  For store_submit() the
  * report (and all it points to) must stay valid until the callback has run.

@@ -1,5 +1,5 @@
 /*
- * store_sqlite.c -- tests of src/store/store_sqlite.c: schema and
+ * store_sqlite.c -- tests of the SQLite store (src/store/store_*.c): schema and
  * migrations, reads, group commit, and failure on purpose.
  *
  * Failures are injected from outside the store, without hooks in it: a shim
