@@ -6,7 +6,7 @@
  * POST is thin: body -> cJSON (strict JSON, or form fields into the same
  * shape) -> validate (core) -> store -> answer.  A test submission is
  * answered as soon as it is valid and never reaches the store.  A real one
- * suspends the request until the store's writer has committed and fsync'd
+ * suspends the request until the store has committed and fsync'd
  * it (store.h): the 200 is sent only then, so an acknowledged report is a
  * kept report.
  */
@@ -140,7 +140,7 @@ submission_free(void *arg)
 
 /*
  * The 200 answer, made before the report is handed to the store: everything
- * in it is known by then, and the writer thread, which sends it, then only
+ * in it is known by then, and the store's thread, which sends it, then only
  * copies bytes (measured: printing it there took 12% of the writer's time).
  */
 static int
@@ -160,7 +160,7 @@ make_ok_text(submission *s)
 	return 0;
 }
 
-/* Runs on the store's writer thread once the report is committed (or not). */
+/* Runs on the store's sync thread once the report is committed and on disk (or not). */
 static void
 stored(void *arg, int rc)
 {

@@ -13,7 +13,7 @@
  * Threads: `threads` event loops (epoll, edge-triggered), each accepting
  * from the one listening socket (EPOLLEXCLUSIVE) and owning the
  * connections it accepted.  A connection only ever runs on its loop,
- * except for one hand-over: a handler that suspends (the store's writer
+ * except for one hand-over: a handler that suspends (the store's sync thread
  * answers after its commit) makes the reply on another thread and calls
  * http_resume, which queues the connection on its loop under the loop's
  * mutex and wakes it with an eventfd; the mutex orders the reply's writes
@@ -1200,7 +1200,7 @@ http_suspend(http_request *req)
 void
 http_resume(http_request *req)
 {
-	/* No field of req is written here: this runs on another thread (the store's writer). */
+	/* No field of req is written here: this runs on another thread (the store's sync thread). */
 	http_conn *c = req->conn;
 	loop *lp = c->lp;
 	uint64_t one = 1;

@@ -324,7 +324,7 @@ not_stored(psub *s, const char *why)
 	form_again(s, 503, NULL, why);
 }
 
-/* On the store's writer thread, once the report is committed and on disk (or not). */
+/* On the store's sync thread, once the report is committed and on disk (or not). */
 static void
 stored(void *arg, int rc)
 {
