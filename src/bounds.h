@@ -22,7 +22,8 @@
 #define LIMIT_LINGER_MS           2000u               /* reading what a refused client still sends before closing */
 #define LIMIT_PATH_BYTES          2048u               /* request path */
 #define LIMIT_BODY_DISCARD        (1u * 1024 * 1024)  /* body bytes read and dropped after a refusal before the connection is cut */
-#define LIMIT_REPLY_HEADERS       8u                  /* extra headers one reply may carry */
+#define LIMIT_REPLY_HEADERS       16u                 /* extra headers one reply may carry (the portal's pages use 7) */
+#define LIMIT_QUERY_VALUES        32u                 /* query arguments one request's handler may look up */
 #define LIMIT_HEADER_SECONDS      10u                 /* (config) request line + headers must arrive within this */
 #define LIMIT_BODY_MIN_RATE       1024u               /* body bytes a second; half of it must come in every LIMIT_HEADER_SECONDS window */
 #define LIMIT_BODY_SECONDS        300u                /* a whole body must arrive within this (16 MiB at 56 KiB/s) */

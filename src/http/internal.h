@@ -12,6 +12,7 @@
 
 #include "http/http.h"
 #include "bounds.h"
+#include "core/ipaddr.h"
 #include "http/parse.h"
 #include "util/buf.h"
 
@@ -52,8 +53,10 @@ struct http_request {
 	int parked;                  /* suspended, another thread answers; loop thread only */
 	int dispatched;
 	int counted;                 /* counted in srv->active */
-	int64_t mark_ms;             /* body progress checkpoint, see body_deadline */
+	int64_t mark_ms;             /* progress checkpoint, see progress_deadline */
+	int64_t phase_ms;            /* when the body began to come, or the reply to go */
 	uint64_t mark_bytes;
+	ipaddr client_key;           /* the client as peers.h counts it, for the in-flight share */
 	void (*on_complete)(void *);
 	void *on_complete_arg;
 };

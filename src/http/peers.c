@@ -1,10 +1,11 @@
 /*
- * peers.c -- open connections per client address (see peers.h).
+ * peers.c -- open connections and body bytes in flight per client
+ * address (see peers.h).
  *
  * Open addressing with linear probing over a power-of-two table at least
  * twice the capacity, keyed by the address bytes hashed with a secret
  * per-process key (libsodium's shorthash, SipHash), so that a client
- * cannot choose addresses that collide.  A slot whose count drops to zero
+ * cannot choose addresses that collide.  A slot with nothing counted in it
  * is emptied with backward-shift deletion, so no tombstones build up.
  */
 #include "http/peers.h"
@@ -20,8 +21,8 @@
 
 typedef struct slot {
 	ipaddr addr;
-	unsigned count;              /* connections; 0: empty */
-	size_t inflight;             /* body bytes being received */
+	unsigned count;              /* connections */
+	size_t inflight;             /* body bytes in flight; the slot is empty when both are 0 */
 } slot;
 
 struct peers {
@@ -72,6 +73,23 @@ home(const peers *p, const ipaddr *a)
 }
 
 static int
+live(const slot *s)
+{
+	return s->count > 0 || s->inflight > 0;
+}
+
+ipaddr
+peers_key(const ipaddr *a)
+{
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+	ipaddr k = *a;
+
+	if (k.family == 6 && memcmp(k.b, mapped, sizeof(mapped)) != 0)
+		memset(k.b + 8, 0, 8);
+	return k;
+}
+
+static int
 same(const ipaddr *x, const ipaddr *y)
 {
 	return x->family == y->family && memcmp(x->b, y->b, sizeof(x->b)) == 0;
@@ -83,32 +101,54 @@ find(const peers *p, const ipaddr *a)
 {
 	size_t i = home(p, a);
 
-	while (p->slots[i].count != 0 && !same(&p->slots[i].addr, a))
+	while (live(&p->slots[i]) && !same(&p->slots[i].addr, a))
 		i = (i + 1) & p->mask;
 	return i;
+}
+
+/* The slot for a, claimed if new: its index, or -1 when the table is full. */
+static long
+claim(peers *p, const ipaddr *a)
+{
+	size_t i = find(p, a);
+
+	if (!live(&p->slots[i])) {
+		if (p->used >= p->capacity)
+			return -1;
+		p->slots[i].addr = *a;
+		p->slots[i].count = 0;
+		p->slots[i].inflight = 0;
+		p->used++;
+	}
+	return (long)i;
+}
+
+/* Empty the slot if nothing is counted in it any more. */
+static void remove_at(peers *p, size_t i);
+
+static void
+settle(peers *p, size_t i)
+{
+	if (!live(&p->slots[i])) {
+		remove_at(p, i);
+		p->used--;
+	}
 }
 
 int
 peers_add(peers *p, const ipaddr *a)
 {
-	int rc = 0;
-	size_t i;
+	int rc = -1;
+	long i;
 
 	pthread_mutex_lock(&p->mu);
-	i = find(p, a);
-	if (p->slots[i].count == 0) {
-		if (p->used >= p->capacity || p->limit == 0)
-			rc = -1;
-		else {
-			p->slots[i].addr = *a;
-			p->slots[i].count = 1;
-			p->slots[i].inflight = 0;
-			p->used++;
-		}
-	} else if (p->slots[i].count >= p->limit)
-		rc = -1;
-	else
+	i = claim(p, a);
+	if (i >= 0 && p->slots[i].count < p->limit) {
 		p->slots[i].count++;
+		rc = 0;
+	}
+	if (i >= 0)
+		settle(p, (size_t)i);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
 }
@@ -123,7 +163,7 @@ remove_at(peers *p, size_t i)
 		size_t h;
 
 		j = (j + 1) & p->mask;
-		if (p->slots[j].count == 0)
+		if (!live(&p->slots[j]))
 			break;
 		h = home(p, &p->slots[j].addr);
 		/* move j to i when its home is not in (i, j] cyclically */
@@ -133,6 +173,7 @@ remove_at(peers *p, size_t i)
 		}
 	}
 	p->slots[i].count = 0;
+	p->slots[i].inflight = 0;
 }
 
 void
@@ -142,9 +183,9 @@ peers_drop(peers *p, const ipaddr *a)
 
 	pthread_mutex_lock(&p->mu);
 	i = find(p, a);
-	if (p->slots[i].count > 0 && --p->slots[i].count == 0) {
-		remove_at(p, i);
-		p->used--;
+	if (p->slots[i].count > 0) {
+		p->slots[i].count--;
+		settle(p, i);
 	}
 	pthread_mutex_unlock(&p->mu);
 }
@@ -153,14 +194,16 @@ int
 peers_reserve(peers *p, const ipaddr *a, size_t n, size_t cap)
 {
 	int rc = -1;
-	size_t i;
+	long i;
 
 	pthread_mutex_lock(&p->mu);
-	i = find(p, a);
-	if (p->slots[i].count > 0 && p->slots[i].inflight <= cap && n <= cap - p->slots[i].inflight) {
+	i = claim(p, a);
+	if (i >= 0 && p->slots[i].inflight <= cap && n <= cap - p->slots[i].inflight) {
 		p->slots[i].inflight += n;
 		rc = 0;
 	}
+	if (i >= 0)
+		settle(p, (size_t)i);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
 }
@@ -172,7 +215,9 @@ peers_release(peers *p, const ipaddr *a, size_t n)
 
 	pthread_mutex_lock(&p->mu);
 	i = find(p, a);
-	if (p->slots[i].count > 0)
+	if (live(&p->slots[i])) {
 		p->slots[i].inflight -= n <= p->slots[i].inflight ? n : p->slots[i].inflight;
+		settle(p, i);
+	}
 	pthread_mutex_unlock(&p->mu);
 }

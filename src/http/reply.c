@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "util/xalloc.h"
 
 const char *
@@ -85,7 +86,7 @@ http_query(const http_request *req, const char *name)
 		int match = strlen(key) == name_len && strcasecmp(key, name) == 0;
 
 		free(key);
-		if (match && r->n_decoded < LIMIT_REPLY_HEADERS) {
+		if (match && r->n_decoded < LIMIT_QUERY_VALUES) {
 			char **d = xrealloc(r->decoded, (r->n_decoded + 1) * sizeof(*d));
 
 			r->decoded = d;
@@ -146,8 +147,10 @@ http_on_complete(http_request *req, void (*fn)(void *), void *arg)
 void
 http_add_header(http_request *req, const char *name, const char *value)
 {
-	if (req->n_hdrs >= LIMIT_REPLY_HEADERS)
+	if (req->n_hdrs >= LIMIT_REPLY_HEADERS) {
+		log_message("http", "reply header %s dropped: more than %u", name, LIMIT_REPLY_HEADERS);
 		return;
+	}
 	req->hdr_names[req->n_hdrs] = xstrdup(name);
 	req->hdr_values[req->n_hdrs] = xstrdup(value);
 	req->n_hdrs++;

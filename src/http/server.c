@@ -51,7 +51,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -93,6 +95,7 @@ typedef struct http_conn {
 	int fd;
 	enum conn_state st;
 	ipaddr peer;
+	ipaddr key;                  /* the peer as peers.h counts it (IPv6 per /64) */
 	int peer_counted;
 	char *in;                    /* received, not yet consumed */
 	size_t in_len, in_cap;
@@ -105,6 +108,7 @@ typedef struct http_conn {
 	size_t out_sent;             /* bytes of out + body written */
 	int close_after;             /* close once this reply is out */
 	int eof;                     /* the client ended its stream */
+	size_t lingered;             /* bytes dropped while lingering (bounded by LIMIT_BODY_DISCARD) */
 	int hup;                     /* the last event said so (see conn_run) */
 	int dead;                    /* closed while its request was parked: freed on resume */
 	int64_t deadline;            /* monotonic ms; 0 none */
@@ -124,6 +128,7 @@ struct loop {
 	http_conn *conns;            /* every open connection of this loop (loop thread only) */
 	http_conn *graveyard;        /* closed, freed once the current events are handled */
 	int listening;
+	int64_t relisten_at;         /* after running out of descriptors: listen again then */
 	int64_t next_sweep;
 	time_t date_sec;
 	char date[40];
@@ -147,11 +152,13 @@ struct http_server {
 	atomic_size_t inflight;      /* body bytes reserved by requests being received */
 	atomic_uint connections;
 	atomic_long active;          /* requests dispatched and not yet completed */
+	atomic_long parked;          /* ... of which with another thread (see http_server_stop) */
 	atomic_int stopping;         /* new requests get 503, connections close after their answer */
 	atomic_int quit;             /* loops exit */
 };
 
 static void conn_run(http_conn *c);
+static void stop_listening(loop *lp);
 static void conn_process(http_conn *c);
 static void conn_write(http_conn *c);
 static void conn_close(http_conn *c);
@@ -253,6 +260,7 @@ request_new(http_conn *c)
 	new_request_id(c->lp, req->request_id);
 	buf_init(&req->body, 0);
 	ipaddr_format(&c->peer, req->client_ip, sizeof(req->client_ip));
+	req->client_key = c->key;
 	return req;
 }
 
@@ -265,12 +273,12 @@ peer_cap(const http_server *srv)
 	return quarter > srv->opt.max_body + RESERVE_STEP ? quarter : srv->opt.max_body + RESERVE_STEP;
 }
 
-/* The body is in (or refused): the address's share is free again; the server's stays until the end. */
+/* The request is over: its client's share of the budget is free again. */
 static void
 release_peer_share(http_request *req)
 {
 	if (req->peer_reserved > 0) {
-		peers_release(req->srv->peers, &req->conn->peer, req->peer_reserved);
+		peers_release(req->srv->peers, &req->client_key, req->peer_reserved);
 		req->peer_reserved = 0;
 	}
 }
@@ -304,7 +312,7 @@ reserve_inflight(http_request *req, size_t len)
 		atomic_fetch_sub(&req->srv->inflight, want);
 		return -1;
 	}
-	if (peers_reserve(req->srv->peers, &req->conn->peer, want, peer_cap(req->srv)) < 0) {
+	if (peers_reserve(req->srv->peers, &req->client_key, want, peer_cap(req->srv)) < 0) {
 		atomic_fetch_sub(&req->srv->inflight, want);
 		return -2;
 	}
@@ -389,15 +397,17 @@ rate_check(http_request *req, const ipaddr *client)
 /* ---- deadlines ------------------------------------------------------------ */
 
 /*
- * The body must keep moving: within every header_ms window at least half
- * of what LIMIT_BODY_MIN_RATE would bring (so 5 KiB in 10 s by default),
- * and all of it within LIMIT_BODY_SECONDS of the request's start.  A
- * window, not the average since the start: with an average, bytes sent
- * early bought a long stall, and a client could hold the server's
- * in-flight budget by sending a burst and then a byte now and then.
+ * A body being read, and a reply being written, must keep moving: within
+ * every header_ms window at least half of what LIMIT_BODY_MIN_RATE would
+ * bring (so 5 KiB in 10 s by default), and the whole of either within
+ * LIMIT_BODY_SECONDS.  A window, not the average since the start: with an
+ * average, bytes moved early bought a long stall, and a client could hold
+ * the server's in-flight budget by sending (or reading) a burst and then a
+ * byte now and then.  `done` is the bytes moved so far; req->mark_ms = 0
+ * starts over (the reply's clock starts when it is made).
  */
 static void
-body_deadline(http_conn *c, uint64_t got)
+progress_deadline(http_conn *c, uint64_t done)
 {
 	http_request *req = c->req;
 	http_server *srv = req->srv;
@@ -407,11 +417,14 @@ body_deadline(http_conn *c, uint64_t got)
 	if (srv->header_ms == 0)
 		return;
 	now = mono_now();
-	if (req->mark_ms == 0 || got - req->mark_bytes >= window_bytes) {
+	if (req->mark_ms == 0) {
+		req->mark_ms = req->phase_ms = now;
+		req->mark_bytes = done;
+	} else if (done - req->mark_bytes >= window_bytes) {
 		req->mark_ms = now;
-		req->mark_bytes = got;
+		req->mark_bytes = done;
 	}
-	end = (int64_t)req->start_mono + srv->header_ms + (int64_t)LIMIT_BODY_SECONDS * 1000;
+	end = req->phase_ms + srv->header_ms + (int64_t)LIMIT_BODY_SECONDS * 1000;
 	c->deadline = req->mark_ms + srv->header_ms < end ? req->mark_ms + srv->header_ms : end;
 }
 
@@ -465,6 +478,17 @@ reply_start(http_conn *c)
 
 	if (req->status == 0)
 		http_reply_problem(req, 500, "Internal error", "The server could not answer this request.", NULL);
+	/*
+	 * The reply is made and owns its bytes: the body and the handler's
+	 * state go now, not after a slow client has read the answer (a
+	 * 14 MB test submission held ~130 MB until then).  The budget stays
+	 * reserved until the end: the reply is about as large as the body.
+	 */
+	buf_cleanup(&req->body);
+	if (req->on_complete != NULL) {
+		req->on_complete(req->on_complete_arg);
+		req->on_complete = NULL;
+	}
 	if (req->close_after || !req->h.keep_alive || atomic_load(&srv->stopping))
 		c->close_after = 1;
 	status_line(&c->out, req->status, req->reply_len, http_date(c->lp));
@@ -482,7 +506,8 @@ reply_start(http_conn *c)
 	}
 	c->out_sent = 0;
 	c->st = C_WRITE;
-	c->deadline = 0;
+	req->mark_ms = 0;
+	progress_deadline(c, 0);
 	conn_write(c);
 }
 
@@ -560,6 +585,7 @@ begin(http_conn *c)
 	guard_client(req, &c->peer, srv->opt.trusted_proxies, srv->opt.n_trusted_proxies, &client);
 	if (client.family != 0)
 		ipaddr_format(&client, req->client_ip, sizeof(req->client_ip));
+	req->client_key = client.family != 0 ? peers_key(&client) : c->key;
 	m = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
 	req->route = route_find(srv->routes, srv->n_routes, req->path, m, &req->rest);
 	if (req->route == NULL) {
@@ -602,7 +628,7 @@ take_body(http_conn *c, const char *data, size_t n)
 	}
 	req->body.max = req->max_body;
 	(void)buf_append(&req->body, data, n);
-	body_deadline(c, req->body.len);
+	progress_deadline(c, req->body.len);
 	return 0;
 }
 
@@ -637,7 +663,6 @@ dispatch(http_conn *c)
 	unsigned accept = req->route->accept ? req->route->accept : HTTP_BODY_NONE;
 
 	c->deadline = 0;                        /* no deadline while the request is answered */
-	release_peer_share(req);
 	/*
 	 * Count the request before looking at `stopping`, and the stopper sets
 	 * `stopping` before reading the count (both sequentially consistent):
@@ -668,10 +693,27 @@ dispatch(http_conn *c)
 	req->dispatched = 1;
 	req->route->handler(req);
 	if (req->parked) {
+		atomic_fetch_add(&req->srv->parked, 1);
 		c->st = C_HANDLER;                  /* another thread answers; the reply is not ours to read */
 		return;
 	}
 	reply_start(c);
+}
+
+/*
+ * "100 Continue", only onto an empty send queue, which takes its 25 bytes
+ * whole: a part of it, with the reply after, would corrupt the stream
+ * (earlier replies may still be queued if the client is not reading).
+ * Without it the client sends its body after its own wait.
+ */
+static void
+send_continue(http_conn *c)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	int queued = 1;
+
+	if (ioctl(c->fd, SIOCOUTQ, &queued) == 0 && queued == 0)
+		(void)send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL);
 }
 
 /* A head is complete in c->in[0..len): take it and start the request. */
@@ -714,13 +756,9 @@ head_in(http_conn *c, size_t len)
 	}
 	http_chunked_init(&c->ch);
 	c->st = C_BODY;
-	body_deadline(c, 0);
-	if (req->h.expect_continue) {
-		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-
-		/* an empty socket takes 25 bytes; if not, the client sends its body after its own wait */
-		(void)send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL);
-	}
+	progress_deadline(c, 0);
+	if (req->h.expect_continue)
+		send_continue(c);
 }
 
 /* Body bytes at the front of c->in. */
@@ -801,7 +839,10 @@ conn_process(http_conn *c)
 			}
 			body_in(c);
 		} else if (c->st == C_LINGER) {
+			c->lingered += c->in_len;
 			c->in_len = 0;
+			if (c->lingered > LIMIT_BODY_DISCARD)
+				conn_close(c);              /* enough: a reset now costs the client nothing it was owed */
 			return;
 		} else
 			return;
@@ -931,6 +972,7 @@ conn_write(http_conn *c)
 		if (n >= 0) {
 			c->out_sent += (size_t)n;
 			c->last_io = mono_now();
+			progress_deadline(c, c->out_sent);
 		} else if (errno == EINTR)
 			continue;
 		else if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -956,14 +998,12 @@ conn_close(http_conn *c)
 
 	if (c->fd < 0 && !c->dead)
 		return;
-	if (c->req != NULL && c->st != C_HANDLER)
-		release_peer_share(c->req);        /* before the address's slot may go */
 	if (c->fd >= 0) {
 		close(c->fd);                      /* also leaves the epoll set */
 		c->fd = -1;
 		atomic_fetch_sub(&srv->connections, 1);
 		if (c->peer_counted)
-			peers_drop(srv->peers, &c->peer);
+			peers_drop(srv->peers, &c->key);
 		if (c->prev != NULL)
 			c->prev->next = c->next;
 		else
@@ -1040,17 +1080,25 @@ accept_some(loop *lp)
 		int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		int one = 1;
 		http_conn *c;
-		ipaddr peer;
+		ipaddr peer, key;
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				/* out of descriptors: stop listening for a moment rather than spin on a readable socket */
+				log_message("http", "accept: %s; pausing for 100 ms", strerror(errno));
+				stop_listening(lp);
+				lp->relisten_at = mono_now() + 100;
+			}
 			return;                           /* EAGAIN, or an error the next event retries */
+		}
 		sockaddr_to_ip(&ss, &peer);
 		if (atomic_fetch_add(&srv->connections, 1) >= srv->opt.max_connections) {
 			atomic_fetch_sub(&srv->connections, 1);
 			refuse_connection(fd, "The server has as many connections as it takes; try again in a few seconds.");
 			continue;
 		}
-		if (peers_add(srv->peers, &peer) < 0) {
+		key = peers_key(&peer);
+		if (peers_add(srv->peers, &key) < 0) {
 			atomic_fetch_sub(&srv->connections, 1);
 			refuse_connection(fd, "This address has as many connections open as it may; close some first.");
 			continue;
@@ -1060,6 +1108,7 @@ accept_some(loop *lp)
 		c->lp = lp;
 		c->fd = fd;
 		c->peer = peer;
+		c->key = key;
 		c->peer_counted = 1;
 		c->st = C_HEAD;
 		c->last_io = mono_now();
@@ -1094,6 +1143,7 @@ take_resumed(loop *lp)
 		next = c->next_resumed;
 		c->next_resumed = NULL;
 		c->req->parked = 0;
+		atomic_fetch_sub(&lp->srv->parked, 1);
 		c->st = C_WRITE;                      /* no longer C_HANDLER: conn_close may free it now */
 		if (c->dead) {
 			conn_close(c);
@@ -1130,6 +1180,15 @@ sweep(loop *lp)
 				    "The request head did not arrive in time." : "The request body stopped coming.");
 		}
 	}
+}
+
+static void
+start_listening(loop *lp)
+{
+	lp->relisten_at = 0;
+	if (!lp->listening && epoll_ctl(lp->ep, EPOLL_CTL_ADD, lp->srv->listen_fd,
+	    &(struct epoll_event){.events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = NULL}) == 0)
+		lp->listening = 1;
 }
 
 static void
@@ -1177,6 +1236,8 @@ loop_main(void *arg)
 		now = mono_now();
 		if (now >= lp->next_sweep) {
 			lp->next_sweep = now + SWEEP_MS;
+			if (lp->relisten_at != 0 && now >= lp->relisten_at && !atomic_load(&srv->stopping))
+				start_listening(lp);
 			sweep(lp);
 			bury(lp);
 		}
@@ -1333,9 +1394,11 @@ http_server_start(const http_options *opt, const http_route *routes, size_t n_ro
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->connections, 0);
 	atomic_init(&srv->active, 0);
+	atomic_init(&srv->parked, 0);
 	atomic_init(&srv->stopping, 0);
 	atomic_init(&srv->quit, 0);
-	srv->peers = peers_new(opt->max_connections, opt->max_connections_per_ip);
+	/* connections' addresses, and as many clients behind trusted proxies */
+	srv->peers = peers_new(2 * (size_t)opt->max_connections, opt->max_connections_per_ip);
 	if (opt->rate_per_minute > 0)
 		srv->rl = ratelimit_new(opt->rate_per_minute, opt->rate_burst ? opt->rate_burst : 1, LIMIT_RATE_CLIENTS);
 	raise_fd_limit(opt->max_connections);
@@ -1383,11 +1446,16 @@ http_server_stop(http_server *srv)
 	 */
 	atomic_store(&srv->stopping, 1);
 	wake_all(srv);
-	for (int i = 0; i < 1500 && atomic_load(&srv->active) > 0; i++)
+	/* requests with another thread: up to 15 s; replies being written: up to 2 s more */
+	for (int i = 0; i < 1500; i++) {
+		if (atomic_load(&srv->parked) == 0 && (atomic_load(&srv->active) == 0 || i >= 200))
+			break;
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-	stuck = atomic_load(&srv->active) > 0;
+	}
+	/* only requests still with another thread make freeing unsafe; replies being written are just cut */
+	stuck = atomic_load(&srv->parked) > 0;
 	if (stuck)
-		log_message("http", "stopping with %ld requests still unanswered", (long)atomic_load(&srv->active));
+		log_message("http", "stopping with %ld requests still unanswered", (long)atomic_load(&srv->parked));
 	atomic_store(&srv->quit, 1);
 	wake_all(srv);
 	for (unsigned i = 0; i < srv->n_loops; i++)

@@ -15,6 +15,10 @@ import { serverForFile } from './lib/fixture.mjs';
 import { ipReport, asTest } from './lib/reports.mjs';
 
 const srv = serverForFile({ args: ['--max-body-bytes', '600K', '--max-inflight-bytes', '1M'] });
+// Behind a trusted proxy every client arrives from the proxy's address: the
+// share belongs to the client X-Forwarded-For names.
+const proxied = serverForFile({ args: ['--max-body-bytes', '600K', '--max-inflight-bytes', '2M',
+  '--trusted-proxies', '127.0.0.7/32'] });
 
 /** A body of about `size` bytes: a valid test report padded with notes. */
 function bigBody(size) {
@@ -25,10 +29,10 @@ function bigBody(size) {
 }
 
 /** Open a raw connection and send headers plus `first` bytes of body; resolves with the socket. */
-function startUpload(port, body, first, localAddress = '127.0.0.1') {
+function startUpload(port, body, first, localAddress = '127.0.0.1', extra = '') {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1', localAddress }, () => {
-      s.write(`POST /report/v2.0/abuse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      s.write(`POST /report/v2.0/abuse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${extra}` +
         `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
       s.write(body.subarray(0, first));
       resolve(s);
@@ -96,4 +100,23 @@ test('one_address_holds_only_its_share_of_the_inflight_budget', async () => {
   const d = await startUpload(srv.port, body, body.length, '127.0.0.5');
   const again = await finish(d, body, body.length);
   assert.equal(again.status, 200, again.text.slice(0, 400));
+});
+
+test('behind_a_trusted_proxy_the_share_is_the_forwarded_clients', async () => {
+  const body = bigBody(500 * 1024);
+  const half = 450 * 1024;
+  const via = (client) => `X-Forwarded-For: ${client}\r\n`;
+  // Two clients through the same proxy each hold an upload: neither is the other's.
+  const a = await startUpload(proxied.port, body, half, '127.0.0.7', via('203.0.113.5'));
+  await new Promise((r) => setTimeout(r, 200));
+  const b = await startUpload(proxied.port, body, half, '127.0.0.7', via('198.51.100.7'));
+  await new Promise((r) => setTimeout(r, 200));
+  // The same forwarded client twice is one client: its second upload passes its share.
+  const c = await startUpload(proxied.port, body, half, '127.0.0.7', via('203.0.113.5'));
+  const third = await finish(c, body, half);
+  assert.equal(third.status, 503, third.text.slice(0, 400));
+  assert.match(third.text, /This address is sending too much data at once/);
+  const [ra, rb] = await Promise.all([finish(a, body, half), finish(b, body, half)]);
+  assert.equal(ra.status, 200, ra.text.slice(0, 400));
+  assert.equal(rb.status, 200, rb.text.slice(0, 400));
 });

@@ -100,13 +100,38 @@ inflight_share(void **state)
 	assert_int_equal(peers_reserve(p, &a, 400, 1000), 0);      /* exactly the cap */
 	assert_int_equal(peers_reserve(p, &a, 1, 1000), -1);
 	assert_int_equal(peers_reserve(p, &b, 1000, 1000), 0);     /* b has its own share */
-	assert_int_equal(peers_reserve(p, &none, 1, 1000), -1);    /* no connection: nothing to count on */
+	assert_int_equal(peers_reserve(p, &none, 1, 1000), 0);     /* a client behind a proxy: no connection of its own */
+	peers_release(p, &none, 1);                                  /* ...and its slot goes with its bytes */
 	assert_int_equal(peers_reserve(p, &a, (size_t)-1, 1000), -1); /* no wrap-around */
 	peers_release(p, &a, 600);
 	assert_int_equal(peers_reserve(p, &a, 600, 1000), 0);
 	peers_release(p, &a, 5000);                                  /* more than held: down to zero */
 	assert_int_equal(peers_reserve(p, &a, 1000, 1000), 0);
 	peers_release(p, &none, 10);                                 /* unknown: ignored */
+	peers_free(p);
+}
+
+static void
+ipv6_counts_per_64(void **state)
+{
+	peers *p = peers_new(16, 2);
+	ipaddr a, b, c, m, km;
+	char why[64];
+
+	(void)state;
+	assert_int_equal(ipaddr_parse("2001:db8:1:2::1", &a, why, sizeof(why)), 0);
+	assert_int_equal(ipaddr_parse("2001:db8:1:2:ffff::9", &b, why, sizeof(why)), 0);
+	assert_int_equal(ipaddr_parse("2001:db8:1:3::1", &c, why, sizeof(why)), 0);
+	a = peers_key(&a);
+	b = peers_key(&b);
+	c = peers_key(&c);
+	assert_int_equal(peers_add(p, &a), 0);
+	assert_int_equal(peers_add(p, &b), 0);                      /* the same /64 */
+	assert_int_equal(peers_add(p, &a), -1);
+	assert_int_equal(peers_add(p, &c), 0);                      /* the next /64 is another client */
+	assert_int_equal(ipaddr_parse("::ffff:192.0.2.7", &m, why, sizeof(why)), 0);
+	km = peers_key(&m);
+	assert_memory_equal(km.b, m.b, 16);                          /* IPv4-mapped: kept whole */
 	peers_free(p);
 }
 
@@ -157,6 +182,7 @@ main(void)
 		cmocka_unit_test(family_matters),
 		cmocka_unit_test(capacity_bounds_addresses),
 		cmocka_unit_test(inflight_share),
+		cmocka_unit_test(ipv6_counts_per_64),
 		cmocka_unit_test(random_against_model),
 	};
 
