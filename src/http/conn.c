@@ -199,6 +199,11 @@ head_in(http_conn *c, size_t len)
 		request_dispatch(c);
 		return;
 	}
+	if (c->body_left > 0 && c->body_left <= IN_FIRST * 16) {
+		/* a small body's buffer at its size at once (a large one grows as its budget is taken) */
+		req->body.max = req->max_body;
+		(void)buf_reserve(&req->body, (size_t)c->body_left);
+	}
 	http_chunked_init(&c->ch);
 	c->st = C_BODY;
 	request_progress(c, 0);
@@ -474,6 +479,7 @@ conn_bury(loop *lp)
 		http_conn *c = lp->graveyard;
 
 		lp->graveyard = c->next_dead;
+		free(c->spare);
 		buf_cleanup(&c->out);
 		free(c->in);
 		free(c);

@@ -49,6 +49,7 @@ typedef struct http_conn {
 	size_t in_len, in_cap;
 	size_t scanned;              /* of in, bytes already looked at for a head's end */
 	http_request *req;           /* the request being read or answered */
+	http_request *spare;         /* the last one's memory, for the next (request_new) */
 	uint64_t body_left;          /* Content-Length bytes still to come */
 	int chunked;
 	http_chunked ch;

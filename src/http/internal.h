@@ -26,7 +26,6 @@ struct http_request {
 	char *path;                  /* decoded, without the query string */
 	const char *rest;            /* within path, after a prefix route */
 	char *head;                  /* the head as received; h's strings point into it */
-	http_head h;
 	char *query;                 /* the query string as sent (within head), or NULL */
 	char **decoded;              /* query values handed out by http_query, freed at the end */
 	size_t n_decoded;
@@ -59,6 +58,7 @@ struct http_request {
 	ipaddr client_key;           /* the client as peers.h counts it, for the in-flight share */
 	void (*on_complete)(void *);
 	void *on_complete_arg;
+	http_head h;                 /* last: its field array is not zeroed for each request */
 };
 
 /* The route for path and method (HEAD looked up as GET), or NULL; *rest set for prefix routes. */

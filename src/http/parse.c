@@ -9,6 +9,7 @@
  */
 #include "http/parse.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -283,7 +284,7 @@ http_head_parse(char *head, size_t len, http_head *h, const char **why)
 	size_t n;
 	unsigned rc;
 
-	memset(h, 0, sizeof(*h));
+	memset(h, 0, offsetof(http_head, fields));   /* 1.6 KB of fields need no zeroing */
 	h->content_length = -1;
 	*why = NULL;
 	if (len == 0 || head[len - 1] != '\n')     /* not a head http_head_end measured: never cut past it */

@@ -34,13 +34,13 @@ typedef struct http_head {
 	const char *method;
 	const char *target;          /* the request-target as sent */
 	int minor;                   /* HTTP/1.<minor>: 0 or 1 */
-	http_field fields[LIMIT_HEADER_FIELDS];
-	size_t n_fields;
 	/* what the fields say, checked */
 	int64_t content_length;      /* -1: none */
 	int chunked;                 /* Transfer-Encoding: chunked */
 	int keep_alive;              /* the connection may carry another request after this one */
 	int expect_continue;         /* Expect: 100-continue */
+	size_t n_fields;
+	http_field fields[LIMIT_HEADER_FIELDS];   /* last: only [0, n_fields) is ever written or read */
 } http_head;
 
 /*

@@ -197,7 +197,10 @@ put_header(http_request *req, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
 		return;
-	(void)buf_printf(&req->reply_head, "%s: %s\r\n", name, value);
+	(void)buf_puts(&req->reply_head, name);
+	(void)buf_puts(&req->reply_head, ": ");
+	(void)buf_puts(&req->reply_head, value);
+	(void)buf_puts(&req->reply_head, "\r\n");
 }
 
 /* Set the reply from data (malloc'd and taken, or static). */

