@@ -15,15 +15,10 @@
 
 #include "bounds.h"
 #include "http/internal.h"
+#include "util/pct.h"
 #include "util/xalloc.h"
 
 /* ---- the request-target ------------------------------------------------ */
-
-static int
-hex_digit(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-}
 
 /*
  * The path is %-decoded before routing, and a decoded NUL would
@@ -47,7 +42,7 @@ guard_target(const char *uri)
 			return 400;
 		if (ch == '%' && p[1] == '0' && p[2] == '0')
 			return 400;
-		if (ch == '%' && (size_t)(p - uri) < path_len && (!hex_digit(p[1]) || !hex_digit(p[2])))
+		if (ch == '%' && (size_t)(p - uri) < path_len && (pct_hexval((unsigned char)p[1]) < 0 || pct_hexval((unsigned char)p[2]) < 0))
 			return 400;
 	}
 	return 0;

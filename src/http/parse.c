@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/pct.h"
+
 static int
 is_tchar(unsigned char ch)
 {
@@ -327,18 +329,6 @@ http_chunked_init(http_chunked *c)
 }
 
 static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static int
 chunk_fail(const char **why, const char *msg, int status)
 {
 	*why = msg;
@@ -355,7 +345,7 @@ chunk_fail(const char **why, const char *msg, int status)
 static int
 size_byte(http_chunked *c, char ch, const char **why)
 {
-	int v = hexval(ch);
+	int v = pct_hexval((unsigned char)ch);
 
 	if (++c->line > LIMIT_CHUNK_LINE)
 		return chunk_fail(why, "A chunk-size line is longer than this server accepts.", 400);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "util/pct.h"
 #include "util/xalloc.h"
 
 const char *
@@ -40,35 +41,6 @@ http_header(const http_request *req, const char *name)
 	return http_head_field(&req->h, name);
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* src[0..n) with %XX decoded and '+' as a space (HTML forms), NUL-terminated; a bad escape stays as sent. */
-static char *
-query_decode(const char *src, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (src[i] == '%' && i + 2 < n && hexval(src[i + 1]) >= 0 && hexval(src[i + 2]) >= 0) {
-			*o++ = (char)(hexval(src[i + 1]) * 16 + hexval(src[i + 2]));
-			i += 2;
-		} else
-			*o++ = src[i] == '+' ? ' ' : src[i];
-	}
-	*o = '\0';
-	return out;
-}
-
 /*
  * The first query argument called name (case-insensitive, as the
  * clients in the wild were served before), decoded; borrowed until the
@@ -82,7 +54,7 @@ http_query(const http_request *req, const char *name)
 
 	for (const char *p = req->query; p != NULL && *p != '\0';) {
 		size_t n = strcspn(p, "&"), k = strcspn(p, "=&");
-		char *key = query_decode(p, k);
+		char *key = pct_decode(p, k, 1);
 		int match = strlen(key) == name_len && strcasecmp(key, name) == 0;
 
 		free(key);
@@ -90,7 +62,7 @@ http_query(const http_request *req, const char *name)
 			char **d = xrealloc(r->decoded, (r->n_decoded + 1) * sizeof(*d));
 
 			r->decoded = d;
-			d[r->n_decoded] = k < n ? query_decode(p + k + 1, n - k - 1) : query_decode("", 0);
+			d[r->n_decoded] = k < n ? pct_decode(p + k + 1, n - k - 1, 1) : pct_decode("", 0, 1);
 			return d[r->n_decoded++];
 		}
 		p += n;

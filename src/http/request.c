@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "util/jsonbody.h"
+#include "util/pct.h"
 #include "util/xalloc.h"
 
 #define RESERVE_STEP   (64u * 1024)   /* the in-flight budget is taken in steps of this */
@@ -41,34 +42,11 @@ new_request_id(loop *lp, char out[17])
 	out[16] = '\0';
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* The path of a target, %-decoded (guard_target has refused %00 and bad escapes in it). */
 static char *
 decode_path(const char *target)
 {
-	size_t n = strcspn(target, "?");
-	char *out = xmalloc(n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (target[i] == '%' && i + 2 < n && hexval(target[i + 1]) >= 0 && hexval(target[i + 2]) >= 0) {
-			*o++ = (char)(hexval(target[i + 1]) * 16 + hexval(target[i + 2]));
-			i += 2;
-		} else
-			*o++ = target[i];
-	}
-	*o = '\0';
-	return out;
+	return pct_decode(target, strcspn(target, "?"), 0);
 }
 
 http_request *
