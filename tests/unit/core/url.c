@@ -348,6 +348,27 @@ length_is_counted_in_characters(void **state)
 	free(big);
 }
 
+/* Regression (url fuzz target): the URL kept is the one written in full, and it too is held to the limit. */
+static void
+length_is_counted_once_written_in_full(void **state)
+{
+	char why[512];
+	url_info u;
+	char *s = long_url(LIMIT_URL_CHARS, "a");
+	char *q = strdup(s);
+
+	(void)state;
+	assert_non_null(q);
+	/* "http://example.com?aaa...": the same length, but curl writes it with a '/' before the '?' */
+	memcpy(q, "http://example.com?", 19);
+	assert_int_equal(url_check(s, &u, why, sizeof(why)), 0);
+	url_info_cleanup(&u);
+	assert_int_equal(url_check(q, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "is longer than 8192 characters once written in full"));
+	free(s);
+	free(q);
+}
+
 static void
 long_input_is_quoted_short(void **state)
 {
@@ -477,6 +498,7 @@ main(void)
 		cmocka_unit_test(control_characters_are_not_echoed),
 		cmocka_unit_test(refuses_bad_hosts_and_ports),
 		cmocka_unit_test(length_is_counted_in_characters),
+		cmocka_unit_test(length_is_counted_once_written_in_full),
 		cmocka_unit_test(long_input_is_quoted_short),
 		cmocka_unit_test(reasons_read_as_sentences),
 		cmocka_unit_test(why_may_be_null_or_tiny),
