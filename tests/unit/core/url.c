@@ -165,6 +165,8 @@ ip_literal_hosts(void **state)
 		{ "http://0x7f000001/", "http://127.0.0.1/", "127.0.0.1", "127.0.0.1" },
 		{ "http://010.0.0.1/", "http://8.0.0.1/", "8.0.0.1", "8.0.0.1" },
 		{ "http://10.1/", "http://10.0.0.1/", "10.0.0.1", "10.0.0.1" },
+		/* regression (url fuzz target): %-encoded, the host only reads as a number once written out */
+		{ "ftp://0x%42889", "ftp://0.0.184.137/", "0.0.184.137", "0.0.184.137" },
 	};
 	(void)state;
 	for (size_t i = 0; i < N(cases); i++)
