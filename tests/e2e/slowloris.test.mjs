@@ -168,17 +168,27 @@ test('connections are capped per client address, and other addresses still get i
 
 test('connections are capped in all, and served again once some close', { timeout: 30_000 }, async () => {
   const held = [];
+  let refusedEarly = 0;
+  // The test before closed its connections just now: let the server see those
+  // closes, or some of these 24 would be refused in their place.
+  await delay(500);
   try {
     for (let a = 0; a < 3; a++) {
-      for (let i = 0; i < 8; i++) held.push(await connect(capped.port, `127.0.0.${20 + a}`));
+      for (let i = 0; i < 8; i++) {
+        const s = await connect(capped.port, `127.0.0.${20 + a}`);
+        s.on('close', () => { refusedEarly++; });
+        s.on('error', () => {});
+        held.push(s);
+      }
     }
     await delay(300);
+    assert.equal(refusedEarly, 0, 'the 24 connections up to the cap are all kept open');
     const extra = await connect(capped.port, '127.0.0.30').catch(() => null);
     const status = extra ? await getOn(extra, 2_000) : 0;
     extra?.destroy();
     assert.ok([503, 0, -1].includes(status), `connection 25 is refused while 24 are open; got ${status}`);
   } finally {
-    for (const s of held) s.destroy();
+    for (const s of held) { s.removeAllListeners('close'); s.destroy(); }
   }
   await delay(500);
   const again = await connect(capped.port, '127.0.0.31');
