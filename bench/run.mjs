@@ -8,7 +8,9 @@
 //       test         test submissions: a ~600-byte valid report with
 //                    testSubmission: true (full parse + validation, nothing stored)
 //       real         the same report for real: every 200 is committed and fsync'd
-//     and abusedesk's peak RSS during each of its runs;
+//     and abusedesk's peak RSS during each of its runs, and its CPU time per
+//     request split by thread (HTTP loops, store writer, store sync), which
+//     shows what bounds durable throughput;
 //   - the time to accept one report with 100 000 IPs in ipAddressList, and one
 //     with 10 000 URLs in urlList (durable 200, new connection each);
 //   - the database size per stored report.
@@ -32,7 +34,7 @@
 // (scripts/deps.sh bench), meson, ninja, node.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -258,6 +260,24 @@ function cpuSeconds(pids) {
   return ticks / CLK_TCK;
 }
 
+// CPU seconds of a process's threads, summed by thread name (abusedesk: its
+// HTTP loops and main thread are "abusedesk", the store's "store-writer"
+// and "store-sync"): where a request's CPU goes, read off /proc.
+function cpuByThread(pid) {
+  const out = {};
+  let tids = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+      const v = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(v[11]) + Number(v[12])) / CLK_TCK;
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
 // A process and its children (nginx: the master and its workers).
 function withChildren(pid) {
   try {
@@ -310,6 +330,7 @@ function parseWrk(out) {
 // pid: abusedesk's (RSS sampled); cpuPids: whose CPU time to count.
 async function wrk(url, bodyFile, pid, cpuPids = pid ? [pid] : []) {
   const cpu0 = cpuSeconds(cpuPids);
+  const threads0 = pid ? cpuByThread(pid) : {};
   const args = [`-t${WRK_THREADS}`, `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-s', LUA, url, '--', bodyFile];
   const proc = spawn(need('wrk'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
@@ -326,6 +347,10 @@ async function wrk(url, bodyFile, pid, cpuPids = pid ? [pid] : []) {
   const r = parseWrk(out);
   if (!Number.isFinite(r.rps)) throw new Error(`cannot read wrk's output:\n${out}`);
   r.cpuUsPerReq = ((cpuSeconds(cpuPids) - cpu0) * 1e6) / r.requests;
+  if (pid) {
+    const t1 = cpuByThread(pid);
+    r.threadUsPerReq = Object.fromEntries(Object.keys(t1).map((k) => [k, ((t1[k] - (threads0[k] ?? 0)) * 1e6) / r.requests]));
+  }
   if (pid) {
     const h = rssKiB(pid);
     r.rssMiB = Math.max(peak, Number.isFinite(h.hwm) ? h.hwm : 0) / 1024;
@@ -387,6 +412,7 @@ async function bigReports(dir, files) {
 
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
 
 function report(rounds, big, meta) {
@@ -413,6 +439,11 @@ function report(rounds, big, meta) {
     L(`  ${name.padEnd(20)} ${f0(med(k, (x) => x.rps)).padStart(8)} ${f2(med(k, (x) => x.p50)).padStart(9)} ${f2(med(k, (x) => x.p99)).padStart(9)} ${rss.padStart(14)} ${(k === 'nginx' ? '1.00' : f2(ratio(k))).padStart(16)} ${f0(med(k, (x) => x.cpuUsPerReq)).padStart(19)}`);
   }
   L(`  (server CPU: user+system time of the server's processes per request; less noisy than req/s on a shared machine)`);
+  for (const k of ['test', 'real']) {
+    const names = [...new Set(by(k).flatMap((x) => Object.keys(x.threadUsPerReq ?? {})))].sort();
+    const parts = names.map((n) => `${n === 'abusedesk' ? 'HTTP loops' : n} ${f1(median(by(k).map((x) => x.threadUsPerReq?.[n] ?? 0)))}`);
+    L(`  ${k} submissions, server CPU us/req by thread: ${parts.join(', ')}`);
+  }
   L(`  fdatasync of 4 KiB on this disk, median: ${f2(meta.fsyncBeforeMs)} ms before the rounds, ${f2(meta.fsyncAfterMs)} ms after`);
   const errs = rounds.reduce((a, r) => a + r.test.non2xx + r.real.non2xx + r.test.socketErrors + r.real.socketErrors, 0);
   L(`  non-2xx answers and socket errors over all abusedesk runs: ${errs}`);
