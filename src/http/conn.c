@@ -114,22 +114,6 @@ conn_reply(http_conn *c)
 	conn_write(c);
 }
 
-/*
- * A refusal made here (not by a handler): problem+json, and the connection
- * closes after it (what follows on it cannot be trusted, or the body was
- * not read).  A reply already made is sent as it is.
- */
-void
-conn_refuse(http_conn *c, unsigned status, const char *title, const char *why)
-{
-	if (c->req == NULL)
-		c->req = request_new(c);
-	if (c->req->status == 0)
-		http_reply_problem(c->req, status, title, why, NULL);
-	c->req->close_after = 1;
-	conn_reply(c);
-}
-
 static const char *
 title_for(unsigned status)
 {
@@ -143,6 +127,23 @@ title_for(unsigned status)
 	case 505: return "HTTP version not supported";
 	default: return "Bad request";
 	}
+}
+
+/*
+ * A refusal made here (not by a handler): problem+json titled for its
+ * status, and the connection closes after it (what follows on it cannot
+ * be trusted, or the body was not read).  A reply already made (status 0
+ * here) is sent as it is.
+ */
+void
+conn_refuse(http_conn *c, unsigned status, const char *why)
+{
+	if (c->req == NULL)
+		c->req = request_new(c);
+	if (c->req->status == 0)
+		http_reply_problem(c->req, status, title_for(status), why, NULL);
+	c->req->close_after = 1;
+	conn_reply(c);
 }
 
 /*
@@ -183,7 +184,7 @@ head_in(http_conn *c, size_t len)
 			snprintf(req->method, sizeof(req->method), "%s", req->h.method);
 		if (req->h.target != NULL)
 			req->path = xstrndup(req->h.target, strcspn(req->h.target, "?"));
-		conn_refuse(c, status, title_for(status), why);
+		conn_refuse(c, status, why);
 		return;
 	}
 	if (request_begin(c) < 0) {
@@ -194,8 +195,7 @@ head_in(http_conn *c, size_t len)
 		return;
 	}
 	c->body_left = req->h.content_length > 0 ? (uint64_t)req->h.content_length : 0;
-	c->chunked = req->h.chunked;
-	if (c->body_left == 0 && !c->chunked) {
+	if (c->body_left == 0 && !req->h.chunked) {
 		request_dispatch(c);
 		return;
 	}
@@ -219,7 +219,7 @@ body_in(http_conn *c)
 	int rc;
 	const char *why;
 
-	if (!c->chunked) {
+	if (!c->req->h.chunked) {
 		size_t n = c->in_len < c->body_left ? c->in_len : (size_t)c->body_left;
 
 		rc = request_take_body(c, c->in, n);
@@ -227,18 +227,18 @@ body_in(http_conn *c)
 		c->in_len -= n;
 		c->body_left -= n;
 		if (rc < 0)
-			conn_refuse(c, 0, NULL, NULL);           /* take_body made the reply */
+			conn_refuse(c, 0, NULL);           /* take_body made the reply */
 		else if (c->body_left == 0)
 			request_dispatch(c);
 		return;
 	}
 	rc = http_chunked_decode(&c->ch, c->in, c->in_len, &used, &out, &why);
 	if (rc > 1) {
-		conn_refuse(c, (unsigned)rc, title_for((unsigned)rc), why);
+		conn_refuse(c, (unsigned)rc, why);
 		return;
 	}
 	if (out > 0 && request_take_body(c, c->in, out) < 0) {
-		conn_refuse(c, 0, NULL, NULL);
+		conn_refuse(c, 0, NULL);
 		return;
 	}
 	memmove(c->in, c->in + used, c->in_len - used);
@@ -271,20 +271,20 @@ conn_process(http_conn *c)
 				if (c->in_len > LIMIT_HEADER_BYTES) {
 					unsigned st = http_head_overflow(c->in, c->in_len);
 
-					conn_refuse(c, st, title_for(st), st == 414 ? "The request line is longer than this server accepts." :
+					conn_refuse(c, st, st == 414 ? "The request line is longer than this server accepts." :
 					    "The request line and headers are larger than this server accepts.");
 				} else if (from < EARLY_BYTES &&
 				    http_head_early(c->in, c->in_len < EARLY_BYTES ? c->in_len : EARLY_BYTES, &why) != 0)
-					conn_refuse(c, 400, "Bad request", why);
+					conn_refuse(c, 400, why);
 				else if (c->eof)
-					conn_refuse(c, 400, "Bad request", "The connection ended before the request head was complete.");
+					conn_refuse(c, 400, "The connection ended before the request head was complete.");
 				return;
 			}
 			head_in(c, end);
 		} else if (c->st == C_BODY) {
 			if (c->in_len == 0) {
 				if (c->eof)
-					conn_refuse(c, 400, "Bad request", "The connection ended before the request body was complete.");
+					conn_refuse(c, 400, "The connection ended before the request body was complete.");
 				return;
 			}
 			body_in(c);
@@ -450,8 +450,7 @@ conn_close(http_conn *c)
 		close(c->fd);                      /* also leaves the epoll set */
 		c->fd = -1;
 		atomic_fetch_sub(&srv->connections, 1);
-		if (c->peer_counted)
-			peers_drop(srv->peers, &c->key);
+		peers_drop(srv->peers, &c->key);
 		if (c->prev != NULL)
 			c->prev->next = c->next;
 		else

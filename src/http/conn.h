@@ -44,14 +44,12 @@ typedef struct http_conn {
 	enum conn_state st;
 	ipaddr peer;
 	ipaddr key;                  /* the peer as peers.h counts it (IPv6 per /64) */
-	int peer_counted;
 	char *in;                    /* received, not yet consumed */
 	size_t in_len, in_cap;
 	size_t scanned;              /* of in, bytes already looked at for a head's end */
 	http_request *req;           /* the request being read or answered */
 	http_request *spare;         /* the last one's memory, for the next (request_new) */
 	uint64_t body_left;          /* Content-Length bytes still to come */
-	int chunked;
 	http_chunked ch;
 	buf out;                     /* the reply's status line and headers */
 	size_t out_sent;             /* bytes of out + body written */
@@ -162,8 +160,8 @@ void request_end(http_request *req, const char *aborted);
 void conn_run(http_conn *c);
 /* Write c->req's reply (made by a handler, or a 500 if none was). */
 void conn_reply(http_conn *c);
-/* Answer a refusal made here (problem+json) and close after it; a reply already made is sent as it is. */
-void conn_refuse(http_conn *c, unsigned status, const char *title, const char *why);
+/* Answer a refusal made here (problem+json, titled for status) and close after it; status 0: the reply already made. */
+void conn_refuse(http_conn *c, unsigned status, const char *why);
 /* Close c's socket; c itself is freed by conn_bury (or on resume if its request is parked). */
 void conn_close(http_conn *c);
 /* Free the loop's closed connections (after a batch of events). */

@@ -16,15 +16,15 @@
 #include "bounds.h"
 #include "http/internal.h"
 #include "util/pct.h"
-#include "util/xalloc.h"
 
 /* ---- the request-target ------------------------------------------------ */
 
 /*
  * The path is %-decoded before routing, and a decoded NUL would
  * silently cut it ("/healthz%00x" would be "/healthz"), so an encoded NUL
- * anywhere, a bad escape in the path, a raw byte outside printable ASCII
- * (RFC 3986) or a path longer than LIMIT_PATH_BYTES is refused here.  A bad
+ * anywhere, a bad escape in the path or a path longer than LIMIT_PATH_BYTES
+ * is refused here (a raw byte outside printable ASCII, parse.c already
+ * has).  A bad
  * escape in the query is left to http_query's lenient decoding: browsers send
  * what people type there ("?q=100%").
  */
@@ -38,8 +38,6 @@ guard_target(const char *uri)
 	for (const char *p = uri; *p != '\0'; p++) {
 		unsigned char ch = (unsigned char)*p;
 
-		if (ch <= 0x20 || ch >= 0x7F)
-			return 400;
 		if (ch == '%' && p[1] == '0' && p[2] == '0')
 			return 400;
 		if (ch == '%' && (size_t)(p - uri) < path_len && (pct_hexval((unsigned char)p[1]) < 0 || pct_hexval((unsigned char)p[2]) < 0))
@@ -93,12 +91,12 @@ collect_hops(const http_head *head, hops *h)
 void
 guard_client(const http_request *req, const ipaddr *peer, const ipprefix *trusted, size_t n, ipaddr *out)
 {
-	hops *h;
+	hops hs, *h = &hs;
 
 	*out = *peer;
 	if (peer->family == 0 || n == 0 || !is_trusted(trusted, n, out))
 		return;
-	h = xcalloc(1, sizeof(*h));
+	hs.total = 0;
 	collect_hops(&req->h, h);
 	for (size_t k = 0; k < LIMIT_FORWARDED_HOPS && k < h->total; k++) {
 		ipaddr a;
@@ -110,5 +108,4 @@ guard_client(const http_request *req, const ipaddr *peer, const ipprefix *truste
 		if (!is_trusted(trusted, n, &a))
 			break;
 	}
-	free(h);
 }

@@ -12,7 +12,7 @@
 
 /*
  * The request-target as sent (before it is decoded): 0 if fine, 400 (a
- * %00, a bad escape in the path, a byte outside printable ASCII) or 414
+ * %00, a bad escape in the path; raw bytes are parse.c's) or 414
  * (a path over LIMIT_PATH_BYTES).
  */
 unsigned guard_target(const char *uri);

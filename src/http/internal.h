@@ -32,7 +32,6 @@ struct http_request {
 	buf body;
 	size_t max_body;
 	size_t reserved;             /* bytes of the server's in-flight budget held */
-	size_t peer_reserved;        /* ... and of the client address's share, while the body comes */
 	enum http_body_type body_type;
 	const char *content_type;
 	char request_id[17];
@@ -50,7 +49,6 @@ struct http_request {
 	char *hdr_values[LIMIT_REPLY_HEADERS];
 	size_t n_hdrs;
 	int parked;                  /* suspended, another thread answers; loop thread only */
-	int dispatched;
 	int counted;                 /* counted in srv->active */
 	int64_t mark_ms;             /* progress checkpoint, see progress_deadline */
 	int64_t phase_ms;            /* when the body began to come, or the reply to go */

@@ -84,21 +84,12 @@ peer_cap(const http_server *srv)
 	return quarter > srv->opt.max_body + RESERVE_STEP ? quarter : srv->opt.max_body + RESERVE_STEP;
 }
 
-/* The request is over: its client's share of the budget is free again. */
-static void
-release_peer_share(http_request *req)
-{
-	if (req->peer_reserved > 0) {
-		peers_release(req->srv->peers, &req->client_key, req->peer_reserved);
-		req->peer_reserved = 0;
-	}
-}
-
 static void
 release_inflight(http_request *req)
 {
-	release_peer_share(req);
 	if (req->reserved > 0) {
+		/* the client's share is the same bytes, held as long (see reserve_inflight) */
+		peers_release(req->srv->peers, &req->client_key, req->reserved);
 		atomic_fetch_sub(&req->srv->inflight, req->reserved);
 		req->reserved = 0;
 	}
@@ -128,7 +119,6 @@ reserve_inflight(http_request *req, size_t len)
 		return -2;
 	}
 	req->reserved += want;
-	req->peer_reserved += want;
 	return 0;
 }
 
@@ -137,12 +127,12 @@ void
 request_end(http_request *req, const char *aborted)
 {
 	http_server *srv = req->srv;
+	double ms = mono_ms() - req->start_mono;
 
-	metrics_http(req->status, mono_ms() - req->start_mono);
+	metrics_http(req->status, ms);
 	if (srv->opt.access_log)
 		log_access(req->request_id, req->client_ip, req->method[0] ? req->method : "-",
-		    req->path != NULL ? req->path : "-", req->status, req->reply_len,
-		    mono_ms() - req->start_mono, aborted);
+		    req->path != NULL ? req->path : "-", req->status, req->reply_len, ms, aborted);
 	release_inflight(req);
 	if (req->counted)
 		atomic_fetch_sub(&srv->active, 1);
@@ -384,7 +374,6 @@ request_dispatch(http_conn *c)
 		conn_reply(c);
 		return;
 	}
-	req->dispatched = 1;
 	req->route->handler(req);
 	if (req->parked) {
 		atomic_fetch_add(&req->srv->parked, 1);

@@ -114,7 +114,6 @@ accept_some(loop *lp)
 		c->fd = fd;
 		c->peer = peer;
 		c->key = key;
-		c->peer_counted = 1;
 		c->st = C_HEAD;
 		c->last_io = mono_now();
 		c->deadline = srv->header_ms > 0 ? c->last_io + srv->header_ms : 0;
@@ -179,7 +178,7 @@ sweep(loop *lp)
 			if (c->st == C_HEAD && c->in_len == 0)
 				conn_close(c);                /* between requests: nothing is owed */
 			else
-				conn_refuse(c, 408, "Request timeout", c->st == C_HEAD ?
+				conn_refuse(c, 408, c->st == C_HEAD ?
 				    "The request head did not arrive in time." : "The request body stopped coming.");
 		}
 	}
