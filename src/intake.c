@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/buf.h"
-#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 static void
@@ -38,30 +36,13 @@ collect_indicators(intake *in, const report *r)
 	}
 }
 
-/* The normalized report as JSON text, written directly (no cJSON tree: measured, half the cost). */
-static char *
-report_text(const report *r)
-{
-	buf b;
-	jsonw w;
-
-	buf_init(&b, REPORT_TEXT_MAX);
-	jsonw_init(&w, &b);
-	report_write_json(r, &w, NULL);
-	if (jsonw_finish(&w) != 0) {
-		buf_cleanup(&b);
-		return NULL;
-	}
-	return buf_detach(&b, NULL);
-}
-
 int
 intake_prepare(intake *in, const report *r, int64_t received_ms)
 {
 	store_report *sr = &in->sr;
 
 	memset(in, 0, sizeof(*in));
-	in->report_text = report_text(r);
+	in->report_text = report_json_text(r, NULL);   /* written directly: no cJSON tree */
 	if (in->report_text == NULL)
 		return -1;
 	ids_uuid7(received_ms, in->case_id);

@@ -11,6 +11,7 @@
 #include "api/answers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "util/jsonw.h"
 
@@ -90,16 +91,12 @@ answers_stored_text(const char *case_id, const char *token, const char *received
 cJSON *
 answers_stored(const char *case_id, const char *token, const char *received_at, const report *r)
 {
-	buf text, b;
-	jsonw w;
+	char *text = report_json_text(r, NULL);
+	buf b;
 	int rc;
 
-	buf_init(&text, REPORT_TEXT_MAX);
-	jsonw_init(&w, &text);
-	report_write_json(r, &w, NULL);
 	buf_init(&b, REPORT_TEXT_MAX);
-	rc = jsonw_finish(&w) == 0 ? answers_stored_text(case_id, token, received_at,
-	    r->duplicates_merged, buf_str(&text), &b) : -1;
-	buf_cleanup(&text);
+	rc = text != NULL ? answers_stored_text(case_id, token, received_at, r->duplicates_merged, text, &b) : -1;
+	free(text);
 	return tree_of(&b, rc);
 }

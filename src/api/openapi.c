@@ -603,7 +603,7 @@ document(const app *a, const examples *ex)
 {
 	cJSON *d = openapi_need(cJSON_CreateObject());
 	cJSON *paths, *docs, *self;
-	cJSON *tax = openapi_need(cJSON_Parse(a->taxonomy_json));
+	cJSON *tax = openapi_need(taxonomy_to_json(a->tax));
 
 	openapi_str(d, "openapi", OPENAPI_VERSION);
 	openapi_add(d, "info", info(a));

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/taxonomy.h"
+#include "util/utf8.h"
 
 #define QUOTE_BYTES 44        /* a quoted value: 40 bytes of it and "..." */
 #define YEAR_MIN 1900
@@ -60,22 +61,6 @@ msg_init(struct msg *m, char *why, size_t whylen)
 		m->p[0] = '\0';
 }
 
-/* Cut a UTF-8 sequence that truncation left incomplete at the end of s[0..len). */
-static void
-cut_partial_utf8(char *s, size_t len)
-{
-	size_t i = len, need;
-
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0 || (unsigned char)s[i - 1] < 0xC0)
-		return; /* ends in ASCII, or only stray continuation bytes */
-	i--;
-	need = (unsigned char)s[i] >= 0xF0 ? 4 : (unsigned char)s[i] >= 0xE0 ? 3 : 2;
-	if (len - i < need)
-		s[i] = '\0';
-}
-
 static void msg_add(struct msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
@@ -94,7 +79,7 @@ msg_add(struct msg *m, const char *fmt, ...)
 	if ((size_t)r >= m->cap - m->len) {
 		m->full = true;
 		m->len = m->cap - 1;
-		cut_partial_utf8(m->p, m->len);
+		utf8_truncate(m->p);               /* m->p[m->len] is snprintf's NUL */
 		m->len = strlen(m->p);
 	} else {
 		m->len += (size_t)r;

@@ -39,6 +39,7 @@
 #include "ipaddr.h"
 
 #include "bounds.h"
+#include "util/pct.h"
 #include "util/why.h"
 
 #include <assert.h>
@@ -58,18 +59,6 @@ static int
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Why a character is out of place, for messages (non-ASCII bytes unnamed). */
@@ -205,14 +194,14 @@ parse6_group(struct v6 *v, const char **pp, char *d, size_t dlen)
 	const char *start = *pp, *p = *pp;
 	unsigned x = 0;
 
-	while (hex_value(*p) >= 0) {
+	while (pct_hexval((unsigned char)*p) >= 0) {
 		if (p - start == 4) {
-			while (hex_value(*p) >= 0 && p - start < 12)
+			while (pct_hexval((unsigned char)*p) >= 0 && p - start < 12)
 				p++;
 			return why_fail(d, dlen, "'%.*s' has more than four hex digits",
 			    (int)(p - start), start);
 		}
-		x = x * 16 + (unsigned)hex_value(*p++);
+		x = x * 16 + (unsigned)pct_hexval((unsigned char)*p++);
 	}
 	if (*p == '.')
 		return parse6_tail4(v, start, d, dlen) < 0 ? -1 : 1;

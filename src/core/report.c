@@ -150,18 +150,29 @@ report_write_json(const report *r, jsonw *w, const char *key)
 	jsonw_object_end(w);
 }
 
-cJSON *
-report_to_json(const report *r)
+char *
+report_json_text(const report *r, size_t *len)
 {
 	buf b;
 	jsonw w;
-	cJSON *o = NULL;
 
 	buf_init(&b, REPORT_TEXT_MAX);
 	jsonw_init(&w, &b);
 	report_write_json(r, &w, NULL);
-	if (jsonw_finish(&w) == 0)
-		o = cJSON_ParseWithLength(b.ptr, b.len);
-	buf_cleanup(&b);
+	if (jsonw_finish(&w) != 0) {
+		buf_cleanup(&b);
+		return NULL;
+	}
+	return buf_detach(&b, len);
+}
+
+cJSON *
+report_to_json(const report *r)
+{
+	size_t len;
+	char *text = report_json_text(r, &len);
+	cJSON *o = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
+
+	free(text);
 	return o;
 }

@@ -90,6 +90,8 @@ void report_cleanup(report *r);
  * Failures are w's (sticky; see jsonw.h).
  */
 void report_write_json(const report *r, jsonw *w, const char *key);
+/* The report as that JSON text (NUL-terminated, *len set if len); NULL on failure.  Caller frees. */
+char *report_json_text(const report *r, size_t *len);
 /*
  * The same as a cJSON tree (read back from that text, so the two agree).
  * NULL on allocation failure; caller owns the result.

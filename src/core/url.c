@@ -462,6 +462,10 @@ url_check(const char *s, url_info *out, char *why, size_t whylen)
 
 	if (check_once(s, &cur, why, whylen) < 0)
 		return -1;
+	if (strcmp(cur.url, s) == 0) {
+		*out = cur;                    /* already as written: a pass more would read the same bytes */
+		return 0;
+	}
 	for (int pass = 0; pass < 3; pass++) {
 		if (check_once(cur.url, &next, why, whylen) < 0) {
 			url_info_cleanup(&cur);

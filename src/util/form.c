@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pct.h"
 #include "utf8.h"
 
 enum { DECODE_BAD = -1, DECODE_LONG = -2 };
@@ -100,20 +101,6 @@ nomem(struct form *f)
 	return fail(f->err, FORM_NOMEM, "body", 4, "out of memory while reading the form");
 }
 
-/* ---- decoding ---------------------------------------------------------- */
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* As form_decode(), telling a bad escape (DECODE_BAD) from no room (DECODE_LONG). */
 static int
 decode(const char *s, size_t n, int plus_is_space, char *out, size_t outlen, size_t *used)
@@ -124,7 +111,7 @@ decode(const char *s, size_t n, int plus_is_space, char *out, size_t outlen, siz
 		int c = (unsigned char)s[i], hi, lo;
 
 		if (c == '%') {
-			if (n - i < 3 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+			if (n - i < 3 || (hi = pct_hexval((unsigned char)s[i + 1])) < 0 || (lo = pct_hexval((unsigned char)s[i + 2])) < 0)
 				return DECODE_BAD;
 			c = hi << 4 | lo;
 			i += 2;
