@@ -14,14 +14,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/validate.h"
 #include "util/buf.h"
 
 static const unsigned statuses[] = {200, 204, 304, 400, 403, 404, 405, 413, 415, 429, 500, 503};
 #define N_STATUS (sizeof(statuses) / sizeof(statuses[0]))
 static const double buckets_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 #define N_BUCKET (sizeof(buckets_s) / sizeof(buckets_s[0]))
-static const char *const channels[] = {"ReportApi", "CertPortalV2"};
-#define N_CHANNEL 2
+static const char *const channels[] = {VALIDATE_CHANNEL_API, VALIDATE_CHANNEL_PORTAL};
+#define N_CHANNEL (sizeof(channels) / sizeof(channels[0]))
 static const char *const outcome_names[METRICS_OUTCOMES] = {"stored", "test", "invalid", "not_stored"};
 
 static atomic_ulong by_status[N_STATUS + 1];      /* last: other */

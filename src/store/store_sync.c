@@ -115,9 +115,7 @@ sync_wal(struct store *st)
 		e = errno;
 		fprintf(stderr, "abusedesk: store: fdatasync %s: %s; nothing more is"
 		    " acknowledged; restart to recover\n", st->walpath, strerror(e));
-		rc = store_errno_rc(e);
-		if (rc == STORE_OK)
-			rc = STORE_ERR;
+		rc = store_errno_rc(e);               /* never STORE_OK */
 	}
 	atomic_store(&st->sync_rc, rc);
 	return rc;

@@ -342,9 +342,7 @@ commit_reports(struct store *st, struct job *jobs, unsigned n)
 	size_cache(st, indicators > BIG_BATCH_INDICATORS);
 	if (commit_fast(st, jobs, n) == 0)
 		return;
-	for (unsigned i = 0; i < n; i++)
-		jobs[i].rc = STORE_OK;
-	commit_careful(st, jobs, n);
+	commit_careful(st, jobs, n);          /* commit_fast set no job's rc when it gives up */
 }
 
 static int64_t

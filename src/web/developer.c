@@ -258,7 +258,7 @@ get_developer(http_request *req)
 	developer_reference(&b);
 	developer_versioning(&b);
 	web_page_end(&b, a);
-	developer_reply(req, &b);
+	web_reply_html(req, 200, &b);
 	buf_cleanup(&b);
 }
 

@@ -31,7 +31,5 @@ void developer_responses(buf *b);
 void developer_reference(buf *b);
 void developer_versioning(buf *b);
 
-/* Send the page (web_reply_html with the page's security headers). */
-void developer_reply(http_request *req, buf *b);
 
 #endif

@@ -232,8 +232,3 @@ developer_versioning(buf *b)
 	(void)buf_puts(b, "</section>");
 }
 
-void
-developer_reply(http_request *req, buf *b)
-{
-	web_reply_html(req, 200, b);
-}

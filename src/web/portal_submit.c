@@ -63,9 +63,7 @@ psub_free(void *arg)
 static void
 form_again(psub *s, unsigned status, const cJSON *errors, const char *notice)
 {
-	portal_view v = {s->fields, errors, notice, s->csrf, 0, NULL};
-
-	v.file_lost = s->in.sr.attachment != NULL || s->has_att;
+	portal_view v = {s->fields, errors, notice, s->csrf, s->has_att, NULL};   /* a file sent must be chosen again */
 	portal_csrf_for(s->req, http_received_ms(s->req) / 1000, s->csrf);
 	portal_reply_form(s->req, s->a, status, &v);
 }
@@ -283,7 +281,6 @@ check(psub *s, const portal_input *in)
 		report_cleanup(&s->r);
 		bad = 1;
 	}
-	s->has_att = in->has_file;
 	if (bad) {
 		metrics_report(VALIDATE_CHANNEL_PORTAL, METRICS_INVALID);
 		errors = verrors_errors_json(e);
